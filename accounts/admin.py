@@ -1,0 +1,86 @@
+"""Django admin for the platform's staff (scopes are disabled for /admin/ by the middleware).
+
+Secrets are write-only here too: the connection form shows no stored value, and the audit
+log is read-only.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from accounts import services
+from accounts.forms import ConnectionForm
+from accounts.models import AuditEntry, Connection, Invitation, Membership, Organization, User
+
+admin.site.register(User, UserAdmin)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "time_zone", "created_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organization", "role", "created_at")
+    list_filter = ("role", "organization")
+    search_fields = ("user__username", "organization__slug")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "organization", "role", "created_at", "expires_at", "accepted_at")
+    list_filter = ("organization",)
+    exclude = ("token_digest",)
+    readonly_fields = ("accepted_at", "accepted_by")
+
+
+class AdminConnectionForm(ConnectionForm):
+    class Meta(ConnectionForm.Meta):
+        fields = ("organization", "kind", *ConnectionForm.Meta.fields)
+
+    field_order = ("organization", "kind", *ConnectionForm.field_order)
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    form = AdminConnectionForm
+    list_display = ("organization", "kind", "api_url", "username", "token_expires_at",
+                    "failing_since")
+    list_filter = ("kind", "failing_since")
+    readonly_fields = ("token_expires_at", "failing_since", "last_error")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Which organization and API a connection belongs to is fixed once it exists.
+        fixed = ("organization", "kind") if obj is not None else ()
+        return (*fixed, *self.readonly_fields)
+
+    def save_model(self, request, obj, form, change):
+        saved = services.save_connection(
+            organization=obj.organization, kind=obj.kind, values=form.connection_values(),
+            actor=request.user, ip=services.client_ip(request))
+        obj.pk = saved.pk
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "organization", "actor_label", "action", "target", "ip_address")
+    list_filter = ("action", "organization")
+    search_fields = ("actor_label", "target")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,197 @@
+"""Organizations (the tenants), their members, provider connections and the audit log."""
+
+import hashlib
+import secrets
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django_scopes import ScopedManager
+
+from accounts.fields import EncryptedTextField
+
+TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
+
+
+def digest(secret: str) -> str:
+    """SHA-256 hex digest of a long random secret (invitation tokens, API keys)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class User(AbstractUser):
+    """A person who logs in; belongs to organizations through memberships."""
+
+    email = models.EmailField(blank=True)
+
+
+class Organization(models.Model):
+    """A customer of Axion, and the unit of tenant isolation."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=50, unique=True)
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Role(models.TextChoices):
+    """Roles in ascending power; each includes what the ones below may do."""
+
+    VIEWER = "viewer", "Viewer (read only)"
+    AGENT = "agent", "Agent (sends and deletes messages)"
+    ADMIN = "admin", "Admin (manages members and connections)"
+    OWNER = "owner", "Owner"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, required: "Role") -> bool:
+        return self.rank >= Role(required).rank
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="one_membership"),
+        ]
+        ordering = ["user__username"]
+
+    def __str__(self):
+        return f"{self.user} in {self.organization} ({self.role})"
+
+    @property
+    def role_obj(self) -> Role:
+        return Role(self.role)
+
+    def allows(self, required: Role) -> bool:
+        return self.role_obj.allows(required)
+
+
+def _invitation_expiry():
+    return timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+
+
+class Invitation(models.Model):
+    """An e-mailed link that makes its holder a member; only the token's digest is stored."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    token_digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation of {self.email} to {self.organization}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class Connection(models.Model):
+    """An organization's account on one of Axion's two APIs, with its session token.
+
+    api_key, password and session_token are encrypted at rest and never shown.
+    """
+
+    class Kind(models.TextChoices):
+        FAX = "fax", "Fax status API"
+        SMS = "sms", "SMS API"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="connections")
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    api_url = models.URLField(max_length=500)
+    api_key = EncryptedTextField()
+    username = models.CharField(max_length=200)
+    password = EncryptedTextField()
+    # The fax API sends times without a zone (gap 6); they are read in this one.
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    session_token = EncryptedTextField(blank=True, default="")
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    # Set when the provider rejects the stored credentials; cleared by the next good login.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(organization="organization")
+
+    SECRET_FIELDS = ("api_key", "password", "session_token")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "kind"],
+                                    name="one_connection_per_kind"),
+        ]
+        ordering = ["kind"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.organization}"
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, from where, in which organization. Never holds a secret."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="audit_entries")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    # What the actor was known as, kept when the user is deleted, and for API keys.
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    target = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "-id"], name="audit_org_newest")]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"

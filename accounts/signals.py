@@ -1,0 +1,40 @@
+"""Audit entries for logins and failed logins, from Django's auth signals."""
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from accounts.services import audit, client_ip
+from accounts.tenancy import memberships_of
+
+log = logging.getLogger(__name__)
+
+
+def _audit_in_each_organization(user, action, request, detail=None):
+    # A login belongs to no single organization: each one the user is in sees it.
+    for membership in memberships_of(user):
+        audit(organization=membership.organization, action=action, actor=user,
+              ip=client_ip(request), detail=detail)
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    _audit_in_each_organization(user, "auth.login", request)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        _audit_in_each_organization(user, "auth.logout", request)
+
+
+@receiver(user_login_failed)
+def audit_failed_login(sender, credentials, request=None, **kwargs):
+    username = credentials.get("username", "")
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    if user is None:
+        log.info("failed login for an unknown username from %s", client_ip(request))
+        return
+    _audit_in_each_organization(user, "auth.login_failed", request)

@@ -1,0 +1,3 @@
+"""Placeholder: the sandbox's API endpoints are added by the sandbox work (issue 3)."""
+
+urlpatterns = []
