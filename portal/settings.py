@@ -133,6 +133,9 @@ Q_CLUSTER = {
     "sync": env.bool("Q_SYNC", default=False),
     "poll": 0.5,
 }
+# Intervals of the periodic jobs (portal/jobs.py), in minutes.
+HEARTBEAT_MINUTES = env.int("HEARTBEAT_MINUTES", default=1)
+
 if Q_BROKER == "redis":
     Q_CLUSTER["redis"] = REDIS_URL
 else:

@@ -1,0 +1,58 @@
+"""Every periodic job of the portal, declared once.
+
+Each job is a plain function in an app's `tasks.py`. This list is what schedules them
+(django-q2 `Schedule` rows, created or updated by name after `migrate`, never at import)
+and what `python manage.py run_job NAME` runs once for operators and tests. To add a job,
+add a `Job` to JOBS and its interval setting to settings.py.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    func: str  # dotted path of the task function
+    interval_setting: str  # name of the setting that holds its interval in minutes
+    help: str
+    # Whether the function takes `organization_id=` to run for one organization only.
+    per_organization: bool = True
+    # Whether the function takes `date=` (YYYY-MM-DD) to work on one day.
+    by_day: bool = False
+
+    @property
+    def minutes(self) -> int:
+        return int(getattr(settings, self.interval_setting))
+
+    def function(self):
+        return import_string(self.func)
+
+
+JOBS = [
+    Job("heartbeat", "portal.tasks.heartbeat", "HEARTBEAT_MINUTES",
+        "Record that the job cluster runs (its age is reported by /healthz).",
+        per_organization=False),
+]
+
+
+def job_named(name: str) -> Job | None:
+    return next((job for job in JOBS if job.name == name), None)
+
+
+def sync_schedules(**kwargs) -> None:
+    """Create or update one django-q2 schedule per job, by name (a post_migrate handler)."""
+    from django_q.models import Schedule
+
+    for job in JOBS:
+        values = {"func": job.func, "schedule_type": Schedule.MINUTES, "minutes": job.minutes,
+                  "repeats": -1}
+        existing = list(Schedule.objects.filter(name=job.name).order_by("id"))
+        if not existing:
+            Schedule.objects.create(name=job.name, **values)
+            continue
+        # Schedule.name is not unique: drop duplicates that older code may have left.
+        Schedule.objects.filter(pk__in=[s.pk for s in existing[1:]]).delete()
+        Schedule.objects.filter(pk=existing[0].pk).update(**values)
