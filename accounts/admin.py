@@ -58,6 +58,13 @@ class ConnectionAdmin(admin.ModelAdmin):
     list_filter = ("kind", "failing_since")
     readonly_fields = ("token_expires_at", "failing_since", "last_error")
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.kind == Connection.Kind.SMS:
+            # Only the fax API sends times without a zone (the form drops it for SMS too).
+            fields = [f for f in fields if f != "time_zone"]
+        return fields
+
     def get_readonly_fields(self, request, obj=None):
         # Which organization and API a connection belongs to is fixed once it exists.
         fixed = ("organization", "kind") if obj is not None else ()

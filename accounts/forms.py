@@ -61,7 +61,8 @@ class ConnectionForm(forms.ModelForm):
             if not is_new:
                 field.help_text = "A value is stored. Leave blank to keep it."
         if self.instance.kind == Connection.Kind.SMS:
-            del self.fields["time_zone"]
+            # pop: the admin builds its SMS form without the field already.
+            self.fields.pop("time_zone", None)
 
     def connection_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in ConnectionForm.field_order

@@ -35,6 +35,12 @@ JOBS = [
     Job("heartbeat", "portal.tasks.heartbeat", "HEARTBEAT_MINUTES",
         "Record that the job cluster runs (its age is reported by /healthz).",
         per_organization=False),
+    Job("sync_faxes", "faxes.tasks.sync_faxes", "FAX_SYNC_MINUTES",
+        "Fetch today's faxes (and yesterday's early in the day) for every organization, "
+        "and refresh faxes that are not final yet.", by_day=True),
+    Job("sandbox_advance", "sandbox.tasks.advance_due_messages", "SANDBOX_ADVANCE_MINUTES",
+        "Sandbox: move due outbound messages from QUEUED to SENT/FAILED and notify.",
+        per_organization=False),
 ]
 
 
@@ -56,3 +62,25 @@ def sync_schedules(**kwargs) -> None:
         # Schedule.name is not unique: drop duplicates that older code may have left.
         Schedule.objects.filter(pk__in=[s.pk for s in existing[1:]]).delete()
         Schedule.objects.filter(pk=existing[0].pk).update(**values)
+
+
+def for_each_organization(job_name: str, kind: str, work, *,
+                          organization_id: int | None = None) -> str:
+    """Run `work(organization)` for every organization with a connection of `kind` (or
+    just one), each under its own lock: a slow run is skipped rather than overlapped by the
+    next, and one organization's failure does not stop the others."""
+    from accounts.models import Organization
+    from portal.locks import job_lock
+
+    organizations = Organization.objects.filter(connections__kind=kind).distinct().order_by("pk")
+    if organization_id is not None:
+        organizations = organizations.filter(pk=organization_id)
+    done, skipped, total = 0, 0, 0
+    for organization in organizations:
+        with job_lock(f"{job_name}:{organization.pk}") as acquired:
+            if not acquired:
+                skipped += 1
+                continue
+            total += work(organization) or 0
+            done += 1
+    return f"{done} organizations done, {skipped} skipped (already running), {total} items"

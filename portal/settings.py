@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_q",
+    "portal",
     "accounts",
     "faxes",
     "messaging",
@@ -135,6 +136,22 @@ Q_CLUSTER = {
 }
 # Intervals of the periodic jobs (portal/jobs.py), in minutes.
 HEARTBEAT_MINUTES = env.int("HEARTBEAT_MINUTES", default=1)
+SANDBOX_ADVANCE_MINUTES = env.int("SANDBOX_ADVANCE_MINUTES", default=1)
+FAX_SYNC_MINUTES = env.int("FAX_SYNC_MINUTES", default=5)
+# Until this hour (connection's time zone), the fax sync fetches yesterday as well.
+FAX_SYNC_YESTERDAY_HOURS = env.int("FAX_SYNC_YESTERDAY_HOURS", default=3)
+SMS_SYNC_MINUTES = env.int("SMS_SYNC_MINUTES", default=2)
+SMS_SYNC_BACKFILL_DAYS = env.int("SMS_SYNC_BACKFILL_DAYS", default=30)
+SMS_SYNC_OVERLAP_MINUTES = env.int("SMS_SYNC_OVERLAP_MINUTES", default=10)
+WEBHOOK_PROCESS_MINUTES = env.int("WEBHOOK_PROCESS_MINUTES", default=1)
+MEDIA_ARCHIVE_MINUTES = env.int("MEDIA_ARCHIVE_MINUTES", default=10)
+TOKEN_RENEW_MINUTES = env.int("TOKEN_RENEW_MINUTES", default=24 * 60)
+TOKEN_RENEW_DAYS = env.int("TOKEN_RENEW_DAYS", default=5)
+
+# Webhooks are unsigned: confirm each newSMS with getSMS by its uuid before it shows.
+WEBHOOK_CONFIRM_NEW_SMS = env.bool("WEBHOOK_CONFIRM_NEW_SMS", default=True)
+# Largest media file the archive keeps.
+MMS_MEDIA_MAX_BYTES = env.int("MMS_MEDIA_MAX_BYTES", default=10 * 1024 * 1024)
 
 if Q_BROKER == "redis":
     Q_CLUSTER["redis"] = REDIS_URL

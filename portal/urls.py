@@ -4,12 +4,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from messaging.webhooks import receive_webhook
 from portal import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("faxes/", include("faxes.urls")),
+    path("hooks/sms/<str:secret>/", receive_webhook, name="sms_webhook"),
     path("", include("accounts.urls")),
 ]
 

@@ -4,7 +4,16 @@ the code under test, and tenant scoping is checked by the tests of the code that
 import factory
 from django_scopes import scopes_disabled
 
-from accounts.models import Connection, Membership, Organization, Role, User
+from accounts.models import (
+    AuditEntry,
+    Connection,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    User,
+    digest,
+)
 
 
 class ScopeFreeFactory(factory.django.DjangoModelFactory):
@@ -55,3 +64,26 @@ class ConnectionFactory(ScopeFreeFactory):
     api_key = factory.Sequence(lambda n: f"api-key-{n:04d}-7c1e9f2b")
     username = "portal"
     password = factory.Sequence(lambda n: f"pass-{n:04d}-c0ffee")
+
+
+class InvitationFactory(ScopeFreeFactory):
+    """An open invitation; pass `token=` to know the link's token (only its digest is kept)."""
+
+    class Meta:
+        model = Invitation
+        exclude = ("token",)
+
+    organization = factory.SubFactory(OrganizationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.test")
+    role = Role.AGENT
+    token = factory.Sequence(lambda n: f"invitation-token-{n:04d}")
+    token_digest = factory.LazyAttribute(lambda i: digest(i.token))
+
+
+class AuditEntryFactory(ScopeFreeFactory):
+    class Meta:
+        model = AuditEntry
+
+    organization = factory.SubFactory(OrganizationFactory)
+    actor_label = "someone"
+    action = "test.action"

@@ -1,0 +1,58 @@
+"""Jobs of the accounts app: renewal of the provider session tokens (gap 1)."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_scopes import scopes_disabled
+
+from accounts.axion import AxionError, WrongCredentials
+from accounts.models import Connection
+from accounts.provider import mark_credentials_rejected
+from portal.locks import job_lock
+
+log = logging.getLogger(__name__)
+
+# The client of each kind of connection; named, not imported, so accounts does not depend
+# on the apps built on it.
+CLIENTS = {Connection.Kind.FAX: "faxes.client.FaxClient",
+           Connection.Kind.SMS: "messaging.client.SmsClient"}
+
+
+def connections_to_renew(now=None, organization_id: int | None = None):
+    """Connections whose token is missing or expires within TOKEN_RENEW_DAYS."""
+    now = now or timezone.now()
+    soon = now + timedelta(days=settings.TOKEN_RENEW_DAYS)
+    with scopes_disabled():
+        connections = (Connection.objects.select_related("organization")
+                       .filter(Q(token_expires_at__isnull=True) | Q(token_expires_at__lt=soon))
+                       .order_by("pk"))
+        if organization_id is not None:
+            connections = connections.filter(organization_id=organization_id)
+        return list(connections)
+
+
+def renew_tokens(organization_id: int | None = None) -> str:
+    """Log in again for every connection whose token is missing or expires soon."""
+    renewed, failed = 0, 0
+    for connection in connections_to_renew(organization_id=organization_id):
+        with job_lock(f"renew_tokens:{connection.pk}") as acquired:
+            if not acquired:
+                continue
+            client = import_string(CLIENTS[connection.kind]).for_connection(connection)
+            try:
+                client.login()
+            except WrongCredentials as error:
+                mark_credentials_rejected(organization=connection.organization,
+                                          kind=connection.kind, error=error)
+                failed += 1
+            except AxionError as error:
+                log.warning("token renewal of connection %s failed: %s", connection.pk,
+                            type(error).__name__)
+                failed += 1
+            else:
+                renewed += 1
+    return f"{renewed} tokens renewed, {failed} failed"

@@ -1,0 +1,93 @@
+"""The Django side of accounts/axion.py: session tokens kept on `Connection` rows.
+
+`ConnectionTokenStore` implements `axion.TokenStore` on one connection: the token is stored
+encrypted (the field does it), read back only while it is valid, and saved with a targeted
+UPDATE that also clears the connection's failure marks. `transport_for` builds the
+transport of a connection with the timeouts from settings; the clients' `for_connection`
+factories use it.
+
+Concurrency, kept simple on purpose: logins of one connection are serialised by a
+per-connection `threading.Lock` within this process, and whoever takes the lock re-reads the
+token from the database first, so a token saved meanwhile by another thread or process is
+reused instead of logging in again. Two processes that both find no token can still both
+log in; each token is valid, the later one is stored, and a caller holding the earlier one
+gets at worst one `NOT ALLOWED` and one re-login. A database row lock would close that gap
+but would hold a transaction across the call to the provider, which the portal never does.
+"""
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.axion import AxionTransport, Dialect
+from accounts.models import Connection
+
+# A token this close to its expiry is not used: it could expire during the call.
+EXPIRY_MARGIN = timedelta(minutes=10)
+
+_locks: dict[int, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_of(connection_id: int) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(connection_id, threading.Lock())
+
+
+class ConnectionTokenStore:
+    """The session token of one saved `Connection` (implements `axion.TokenStore`)."""
+
+    def __init__(self, connection: Connection, *,
+                 clock: Callable[[], datetime] = timezone.now):
+        if connection.pk is None:
+            raise ValueError("ConnectionTokenStore needs a saved connection.")
+        self.connection = connection
+        self._clock = clock
+
+    def get(self) -> str | None:
+        """The decrypted token, if it stays valid beyond EXPIRY_MARGIN; else None."""
+        token = self.connection.session_token
+        expires_at = self.connection.token_expires_at
+        if token and expires_at is not None and expires_at - EXPIRY_MARGIN > self._clock():
+            return token
+        return None
+
+    def save(self, token: str, expires_at: datetime) -> None:
+        """Store a new token; a good login also clears the connection's failure marks."""
+        now = self._clock()
+        # A targeted UPDATE by pk: no scope needed, no other field overwritten.
+        Connection._base_manager.filter(pk=self.connection.pk).update(
+            session_token=token, token_expires_at=expires_at, failing_since=None,
+            last_error="", updated_at=now)
+        self.connection.session_token = token
+        self.connection.token_expires_at = expires_at
+        self.connection.failing_since = None
+        self.connection.last_error = ""
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the connection's login lock, with the stored token re-read from the database."""
+        with _lock_of(self.connection.pk):
+            self.connection.refresh_from_db(fields=["session_token", "token_expires_at"])
+            yield
+
+
+def transport_for(connection: Connection, dialect: Dialect, **options) -> AxionTransport:
+    """The transport of a connection, with the timeouts from settings.
+
+    `options` are passed to AxionTransport (tests give `sleep`, `clock`, `session`).
+    """
+    return AxionTransport(
+        url=connection.api_url,
+        api_key=connection.api_key,
+        username=connection.username,
+        password=connection.password,
+        dialect=dialect,
+        token_store=ConnectionTokenStore(connection),
+        timeout=(settings.AXION_CONNECT_TIMEOUT, settings.AXION_READ_TIMEOUT),
+        **options,
+    )

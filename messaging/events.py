@@ -1,0 +1,79 @@
+"""The provider's webhook events: parsing and validating a raw body (gaps 11-13, 18)."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.utils.dateparse import parse_datetime
+
+from portal.phone import normalize_number
+
+NEW_SMS = "newSMS"
+UPDATED_SMS = "updatedSMS"
+_REQUIRED = {
+    NEW_SMS: ("uuid", "time", "number", "sourceNumber", "destinationNumbers"),
+    UPDATED_SMS: ("uuid", "status"),
+}
+
+class InvalidEvent(ValueError):
+    """The body is not an event the portal understands; the message says why."""
+
+@dataclass
+class Event:
+    kind: str
+    uuid: str
+    status: str = ""
+    time: datetime | None = None
+    own_number: str = ""
+    source: str = ""
+    destinations: list[str] = field(default_factory=list)
+    text: str = ""
+    media: list[str] = field(default_factory=list)
+
+def _time(value) -> datetime | None:
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:  # SMS API times are UTC (gap 18)
+
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+def _media(value) -> list[str]:
+    # `media` may be "" instead of a list (gap 12), or missing.
+    if isinstance(value, list):
+        return [str(url) for url in value if url]
+    if isinstance(value, str) and value.strip():
+        return [value.strip()]
+    return []
+
+def parse_event(body: bytes) -> Event:
+    """The event in a raw body, or InvalidEvent saying what is wrong with it."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InvalidEvent("The body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise InvalidEvent("The body is not a JSON object.")
+    kind = data.get("event")
+    if kind not in _REQUIRED:
+        raise InvalidEvent(f"Unknown event {kind!r}: expected newSMS or updatedSMS.")
+    missing = [key for key in _REQUIRED[kind] if data.get(key) in (None, "")]
+    if missing:
+        raise InvalidEvent(f"{kind} lacks {', '.join(missing)}.")
+    uuid = str(data["uuid"]).strip()
+    if kind == UPDATED_SMS:
+        return Event(kind=kind, uuid=uuid, status=str(data["status"]).strip().upper(),
+                     time=_time(data.get("time")),
+                     own_number=normalize_number(str(data.get("messagingNumber") or "")))
+    time = _time(data["time"])
+    destinations = data["destinationNumbers"]
+    if time is None:
+        raise InvalidEvent("newSMS has a time that is not ISO 8601.")
+    if not isinstance(destinations, list):
+        raise InvalidEvent("newSMS destinationNumbers is not a list.")
+    return Event(kind=kind, uuid=uuid, time=time,
+                 own_number=normalize_number(str(data["number"])),
+                 source=normalize_number(str(data["sourceNumber"])),
+                 destinations=[normalize_number(str(n)) for n in destinations],
+                 text=str(data.get("text") or ""), media=_media(data.get("media")))

@@ -1,0 +1,232 @@
+"""Recording messages that the provider tells us about, from webhooks and from sync alike.
+
+Both sources arrive here as `IncomingMessage`s and are stored in bulk by `record_messages`:
+a message is keyed by its uuid within the organization, so the same message from a webhook
+and from sync (or the same webhook twice) is one row; its status only moves forward; the
+conversation's last message, preview and unread count change in the same transaction.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Organization
+from accounts.tenancy import organization_scope
+from messaging.client import SmsMessage
+from messaging.events import parse_event
+from messaging.models import (
+    Conversation,
+    Direction,
+    EventState,
+    Media,
+    Message,
+    MessageStatus,
+    MessagingNumber,
+    WebhookEvent,
+)
+from portal.phone import normalize_number
+
+log = logging.getLogger(__name__)
+
+PREVIEW_LENGTH = 140
+# Status ranks: a status only ever moves to a higher rank; final statuses never change.
+_RANK = {MessageStatus.SENDING: 0, MessageStatus.UNKNOWN: 0, MessageStatus.QUEUED: 1,
+         MessageStatus.SENT: 2, MessageStatus.FAILED: 2, MessageStatus.RECEIVED: 2}
+
+
+def moves_forward(old: str, new: str) -> bool:
+    return _RANK.get(new, 0) > _RANK.get(old, 0)
+
+
+@dataclass
+class IncomingMessage:
+    """A message as the provider describes it, numbers already in E.164 where US."""
+
+    uuid: str
+    own_number: str
+    source: str
+    destinations: list[str]
+    text: str
+    status: str
+    sent_at: datetime
+    media: list[str] = field(default_factory=list)
+    sender_uuid: str = ""
+    customer_provided_id: str = ""
+
+    @property
+    def direction(self) -> str:
+        inbound = self.status == MessageStatus.RECEIVED or self.source != self.own_number
+        return Direction.INBOUND if inbound else Direction.OUTBOUND
+
+    @property
+    def participants(self) -> str:
+        return participants_key(self.own_number, [self.source, *self.destinations])
+
+
+def incoming_from_provider(message: SmsMessage) -> IncomingMessage:
+    """A message as getSMS returns it (the client has normalised its numbers and time)."""
+    return IncomingMessage(
+        uuid=message.uuid, own_number=message.associated_number, source=message.source,
+        destinations=list(message.destinations), text=message.text, status=message.status,
+        sent_at=message.time, media=list(message.media), sender_uuid=message.user_uuid or "")
+
+
+def participants_key(own_number: str, numbers: list[str]) -> str:
+    """The other parties of a conversation, normalised, sorted and comma-joined."""
+    others = {normalize_number(n) for n in numbers if n} - {own_number}
+    return ",".join(sorted(others))
+
+
+def _preview(text: str, media_count: int) -> str:
+    text = " ".join((text or "").split())
+    if not text and media_count:
+        return "📎 Attachment"
+    return text[:PREVIEW_LENGTH]
+
+
+def record_messages(*, organization: Organization, incoming: list[IncomingMessage],
+                    add_unknown_numbers: bool = False) -> list[Message]:
+    """Store a batch of messages; returns the stored rows (new and known).
+
+    Numbers of the organization are matched in E.164. A message for a number the
+    organization does not have is skipped, unless `add_unknown_numbers` (sync: the
+    provider's own list of the account's numbers) adds the number first.
+    """
+    if not incoming:
+        return []
+    for attempt in range(3):
+        try:
+            with organization_scope(organization), transaction.atomic():
+                return _record(organization, incoming, add_unknown_numbers)
+        except IntegrityError:
+            # Another process stored some of these messages meanwhile: read them as known
+            # and try again.
+            if attempt == 2:
+                raise
+            log.info("concurrent insert of messages, retrying the batch")
+    return []
+
+
+def _numbers(organization, incoming, add_unknown) -> dict[str, MessagingNumber]:
+    wanted = {m.own_number for m in incoming}
+    numbers = {n.number: n for n in MessagingNumber.objects.filter(number__in=wanted)}
+    if add_unknown:
+        for number in sorted(wanted - numbers.keys()):
+            new = MessagingNumber(organization=organization, number=number,
+                                  label="Found by sync")
+            new.set_new_secret()
+            new.save()
+            numbers[number] = new
+            log.info("added messaging number found by sync to organization %s",
+                     organization.pk)
+    return numbers
+
+
+def _conversations(organization, incoming, numbers) -> dict[tuple[int, str], Conversation]:
+    keys = {(numbers[m.own_number].pk, m.participants) for m in incoming}
+    own_ids = {k[0] for k in keys}
+    found = {(c.own_number_id, c.participants): c for c in Conversation.objects.filter(
+        own_number_id__in=own_ids, participants__in={k[1] for k in keys})}
+    missing = [Conversation(organization=organization, own_number_id=own, participants=p)
+               for own, p in keys - found.keys()]
+    for conversation in Conversation.objects.bulk_create(missing):
+        found[(conversation.own_number_id, conversation.participants)] = conversation
+    if any(c.pk is None for c in found.values()):
+        # Backends that return no ids from bulk_create: read them back.
+        found = {(c.own_number_id, c.participants): c for c in Conversation.objects.filter(
+            own_number_id__in=own_ids, participants__in={k[1] for k in keys})}
+    return found
+
+
+def _record(organization, incoming, add_unknown) -> list[Message]:
+    numbers = _numbers(organization, incoming, add_unknown)
+    incoming = [m for m in incoming if m.own_number in numbers]
+    by_uuid = {m.uuid: m for m in incoming}
+    known = {m.uuid: m for m in Message.objects.filter(uuid__in=by_uuid)}
+    now = timezone.now()
+
+    upgraded = []
+    for uuid, message in known.items():
+        status = MessageStatus.from_provider(by_uuid[uuid].status)
+        if moves_forward(message.status, status):
+            message.status, message.updated_at = status, now
+            upgraded.append(message)
+    Message.objects.bulk_update(upgraded, ["status", "updated_at"])
+
+    new = [m for uuid, m in by_uuid.items() if uuid not in known]
+    if not new:
+        return list(known.values())
+    conversations = _conversations(organization, new, numbers)
+    rows = []
+    for m in new:
+        rows.append(Message(
+            organization=organization, uuid=m.uuid,
+            conversation=conversations[(numbers[m.own_number].pk, m.participants)],
+            direction=m.direction, source=m.source, destinations=m.destinations,
+            text=m.text, status=MessageStatus.from_provider(m.status), sent_at=m.sent_at,
+            sender_uuid=m.sender_uuid or "", customer_provided_id=m.customer_provided_id or "",
+            created_at=now, updated_at=now))
+    Message.objects.bulk_create(rows)
+    if any(r.pk is None for r in rows):
+        ids = dict(Message.objects.filter(uuid__in=[r.uuid for r in rows])
+                   .values_list("uuid", "pk"))
+        for r in rows:
+            r.pk = r.id = ids[r.uuid]
+    Media.objects.bulk_create([
+        Media(organization=organization, message=row, position=i, url=url)
+        for row, m in zip(rows, new, strict=True) for i, url in enumerate(m.media)])
+    _touch_conversations(rows, {m.uuid: m for m in new})
+    apply_waiting_events(organization=organization, messages=rows)
+    return [*known.values(), *rows]
+
+
+def _touch_conversations(rows: list[Message], incoming: dict[str, IncomingMessage]) -> None:
+    """Move each conversation's last message forward and count the new inbound ones."""
+    latest: dict[int, Message] = {}
+    unread: dict[int, int] = {}
+    for row in rows:
+        cid = row.conversation_id
+        if cid not in latest or (row.sent_at, row.uuid) > (latest[cid].sent_at, latest[cid].uuid):
+            latest[cid] = row
+        if row.direction == Direction.INBOUND:
+            unread[cid] = unread.get(cid, 0) + 1
+    for cid, row in latest.items():
+        if unread.get(cid):
+            Conversation.objects.filter(pk=cid).update(unread_count=F("unread_count") + unread[cid])
+        preview = _preview(row.text, len(incoming[row.uuid].media))
+        # Only a newer message replaces the last one (sync may bring older ones later).
+        Conversation.objects.filter(pk=cid).filter(
+            last_message_at__isnull=True).update(
+            last_message_at=row.sent_at, last_preview=preview, last_direction=row.direction)
+        Conversation.objects.filter(pk=cid, last_message_at__lt=row.sent_at).update(
+            last_message_at=row.sent_at, last_preview=preview, last_direction=row.direction)
+
+
+def apply_status(*, message: Message, status: str, reason: str = "") -> bool:
+    """Apply a status change to a stored message if it moves forward; True if it did."""
+    status = MessageStatus.from_provider(status)
+    if not moves_forward(message.status, status):
+        return False
+    message.status = status
+    message.status_reason = reason[:300] if reason else message.status_reason
+    message.updated_at = timezone.now()
+    Message.objects.filter(pk=message.pk).update(
+        status=message.status, status_reason=message.status_reason,
+        updated_at=message.updated_at)
+    return True
+
+
+def apply_waiting_events(*, organization: Organization, messages: list[Message]) -> None:
+    """Apply status updates that arrived before their message (webhooks are unordered)."""
+    by_uuid = {m.uuid: m for m in messages}
+    waiting = WebhookEvent.objects.filter(state=EventState.WAITING,
+                                          message_uuid__in=by_uuid).order_by("id")
+    for event in waiting:
+        apply_status(message=by_uuid[event.message_uuid],
+                     status=parse_event(bytes(event.body)).status)
+        WebhookEvent.objects.filter(pk=event.pk).update(
+            state=EventState.PROCESSED, processed_at=timezone.now(), error="")

@@ -1,0 +1,88 @@
+"""The media archive: copies of MMS media in Django's storage before the provider deletes
+them (30 days after the message, gap 17), served to members from there."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from accounts.axion import AxionError, NotFound
+from accounts.models import Organization
+from accounts.tenancy import organization_scope
+from messaging.client import SmsClient
+from messaging.models import Media, MediaState
+from messaging.services import sms_connection
+from portal.filetypes import MMS_TYPES, sniff
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """5 minutes, doubling with each failed attempt, at most a day."""
+    return min(timedelta(minutes=5) * 2 ** max(attempts - 1, 0), timedelta(days=1))
+
+
+def archive_organization_media(*, organization: Organization,
+                               now: datetime | None = None) -> int:
+    """Archive the organization's due media, a batch at a time; returns how many were."""
+    now = now or timezone.now()
+    connection = sms_connection(organization)
+    if connection is None:
+        return 0
+    client = SmsClient.for_connection(connection)
+    archived = 0
+    with organization_scope(organization):
+        due = list(Media.objects.filter(state=MediaState.PENDING, next_attempt_at__lte=now)
+                   .order_by("next_attempt_at", "id")[:BATCH])
+    for media in due:
+        archived += archive_one(media=media, client=client, now=now)
+    return archived
+
+
+def archive_one(*, media: Media, client: SmsClient, now: datetime) -> int:
+    try:
+        fetched = client.get_media(media.url)
+    except NotFound:
+        _update(media, state=MediaState.GONE, last_error="The provider no longer has it.")
+        return 0
+    except AxionError as error:
+        attempts = media.attempts + 1
+        _update(media, attempts=attempts, next_attempt_at=now + retry_delay(attempts),
+                last_error=f"{type(error).__name__}: will retry"[:300])
+        return 0
+    content_type = sniff(fetched.content)
+    if content_type is None or len(fetched.content) > settings.MMS_MEDIA_MAX_BYTES:
+        _update(media, state=MediaState.REJECTED, size=len(fetched.content),
+                last_error="Not a jpg, png, gif or mp3 file, or too large.")
+        return 0
+    name = f"{media.organization_id}-{media.message_id}-{media.position}.{MMS_TYPES[content_type]}"
+    media.file.save(name, ContentFile(fetched.content), save=False)
+    _update(media, state=MediaState.ARCHIVED, file=media.file.name, content_type=content_type,
+            size=len(fetched.content), archived_at=now, last_error="")
+    return 1
+
+
+def _update(media: Media, **values) -> None:
+    with organization_scope(media.organization):
+        Media.objects.filter(pk=media.pk).update(**values)
+
+
+def media_bytes(*, media: Media) -> tuple[bytes, str]:
+    """The media's bytes and type for a member: the archived copy first, else the provider.
+
+    Raises AxionError when the provider cannot give it.
+    """
+    if media.state == MediaState.ARCHIVED and media.file:
+        with media.file.open("rb") as handle:
+            return handle.read(), media.content_type
+    connection = sms_connection(media.organization)
+    if connection is None:
+        raise AxionError("No SMS connection to fetch the media with.")
+    fetched = SmsClient.for_connection(connection).get_media(media.url)
+    return fetched.content, sniff(fetched.content) or "application/octet-stream"
+
+

@@ -1,0 +1,265 @@
+"""Messaging numbers, conversations, messages, media, and the raw webhook events."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_scopes import ScopedManager
+
+from accounts.fields import EncryptedTextField
+from accounts.models import Organization
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class MessagingNumber(models.Model):
+    """A number of the organization on the SMS API, with the secret of its webhook URL.
+
+    The secret is kept encrypted (the portal must register the URL again after a rotation
+    or on request) and as a SHA-256 digest, which is what an incoming webhook is matched on.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="messaging_numbers")
+    number = models.CharField(max_length=16, unique=True, help_text="E.164, e.g. +18056421414")
+    label = models.CharField(max_length=100, blank=True)
+    # Members allowed to send from this number; nobody listed means every agent.
+    allowed_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                           related_name="+")
+    webhook_secret = EncryptedTextField()
+    webhook_secret_digest = models.CharField(max_length=64, unique=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    registration_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.label} ({self.number})" if self.label else self.number
+
+    def set_new_secret(self) -> None:
+        secret = secrets.token_urlsafe(32)
+        self.webhook_secret = secret
+        self.webhook_secret_digest = secret_digest(secret)
+
+    @property
+    def webhook_path(self) -> str:
+        return f"/hooks/sms/{self.webhook_secret}/"
+
+    @property
+    def webhook_url(self) -> str:
+        return settings.PORTAL_BASE_URL + self.webhook_path
+
+    def may_send(self, user) -> bool:
+        allowed = [u.pk for u in self.allowed_users.all()]
+        return not allowed or user.pk in allowed
+
+
+class MessageStatus(models.TextChoices):
+    SENDING = "SENDING", "Sending"  # handed to the provider, no answer yet
+    UNKNOWN = "UNKNOWN", "Outcome unknown"  # the provider's answer was lost (gap 16)
+    QUEUED = "QUEUED", "Queued"
+    SENT = "SENT", "Sent"
+    FAILED = "FAILED", "Failed"
+    RECEIVED = "RECEIVED", "Received"
+
+    @classmethod
+    def final(cls) -> tuple[str, ...]:
+        return (cls.SENT, cls.FAILED, cls.RECEIVED)
+
+    @classmethod
+    def from_provider(cls, value: str) -> str:
+        value = (value or "").strip().upper()
+        return value if value in cls.values else cls.QUEUED
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", "Inbound"
+    OUTBOUND = "out", "Outbound"
+
+
+class ConversationQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-last_message_at", "-id")
+
+
+class Conversation(models.Model):
+    """All messages between one own number and one set of other participants.
+
+    The last message's time and preview and the unread count are kept here, updated in the
+    same transaction as the message, so that the inbox never scans messages.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    own_number = models.ForeignKey(MessagingNumber, on_delete=models.CASCADE,
+                                   related_name="conversations")
+    # The other participants, E.164 where possible, sorted and comma-joined.
+    participants = models.CharField(max_length=500)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    last_preview = models.CharField(max_length=160, blank=True)
+    last_direction = models.CharField(max_length=3, choices=Direction.choices, blank=True)
+    unread_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization",
+                            _manager_class=models.Manager.from_queryset(ConversationQuerySet))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "own_number", "participants"],
+                                    name="one_conversation_per_party"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "-last_message_at", "-id"],
+                         name="conv_org_newest"),
+            models.Index(fields=["organization", "own_number", "-last_message_at", "-id"],
+                         name="conv_org_number_newest"),
+        ]
+
+    def __str__(self):
+        return f"{self.own_number.number} ↔ {self.participants}"
+
+    @property
+    def participant_list(self) -> list[str]:
+        return [p for p in self.participants.split(",") if p]
+
+
+class Message(models.Model):
+    """One SMS/MMS, keyed by the provider's uuid (unique within an organization)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    uuid = models.CharField(max_length=64)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="messages")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    source = models.CharField(max_length=32)
+    destinations = models.JSONField(default=list)
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=MessageStatus.choices)
+    status_reason = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(help_text="The provider's message time (UTC)")
+    sender_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    sender_uuid = models.CharField(max_length=64, blank=True, help_text="provider userUuid")
+    customer_provided_id = models.CharField(max_length=200, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "uuid"], name="one_row_per_message"),
+        ]
+        indexes = [
+            models.Index(fields=["conversation", "-sent_at", "-id"], name="msg_conv_newest"),
+            models.Index(fields=["organization", "-sent_at", "-id"], name="msg_org_newest"),
+            models.Index(fields=["organization", "status"], name="msg_org_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.uuid} {self.direction} {self.status}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class MediaState(models.TextChoices):
+    PENDING = "pending", "Not archived yet"
+    ARCHIVED = "archived", "Archived"
+    GONE = "gone", "Deleted by the provider"
+    REJECTED = "rejected", "Not an accepted type or size"
+
+
+class Media(models.Model):
+    """One media URL of a message, and its archived copy in Django's storage."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="media")
+    position = models.PositiveSmallIntegerField(default=0)
+    url = models.CharField(max_length=1000)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to="mms/%Y/%m/", blank=True)
+    state = models.CharField(max_length=10, choices=MediaState.choices,
+                             default=MediaState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.CharField(max_length=300, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        verbose_name_plural = "media"
+        ordering = ["message_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "position"], name="one_media_per_slot"),
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="media_to_archive")]
+
+    def __str__(self):
+        return f"media {self.position} of {self.message_id}"
+
+
+class EventState(models.TextChoices):
+    PENDING = "pending", "Waiting to be processed"
+    PROCESSED = "processed", "Processed"
+    WAITING = "waiting", "Waiting for its message"  # an updatedSMS before its newSMS
+    INVALID = "invalid", "Not a valid event"
+    REJECTED = "rejected", "Not confirmed by the provider"
+    FAILED = "failed", "Failed, will be retried"
+
+
+class WebhookEvent(models.Model):
+    """A webhook request exactly as it arrived, written before it is answered."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    number = models.ForeignKey(MessagingNumber, null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    received_at = models.DateTimeField(default=timezone.now)
+    headers = models.JSONField(default=dict)
+    body = models.BinaryField()
+    event_type = models.CharField(max_length=20, blank=True)
+    message_uuid = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=10, choices=EventState.choices,
+                             default=EventState.PENDING)
+    error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "id"], name="event_state"),
+            models.Index(fields=["organization", "message_uuid"], name="event_message"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_type or 'event'} {self.message_uuid} ({self.state})"
+
+
+class MessageSync(models.Model):
+    """The watermark of an organization's message sync: the newest message time seen."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE,
+                                        related_name="+")
+    watermark = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    def __str__(self):
+        return f"Message sync of {self.organization_id}"

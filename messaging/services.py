@@ -1,0 +1,90 @@
+"""Messaging numbers: adding them, registering their webhook URL, rotating its secret.
+
+Called by the numbers page, the admin, `add_number` and (for numbers found by sync) the
+sync job, so registration works the same everywhere.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from accounts.axion import AxionError
+from accounts.models import Connection, Organization, User
+from accounts.provider import describe_provider_error
+from accounts.services import audit
+from accounts.tenancy import organization_scope
+from messaging.client import SmsClient
+from messaging.models import MessagingNumber
+from portal.phone import parse_us_number
+
+log = logging.getLogger(__name__)
+
+
+def sms_connection(organization: Organization) -> Connection | None:
+    with organization_scope(organization):
+        return Connection.objects.filter(kind=Connection.Kind.SMS).first()
+
+
+def add_number(*, organization: Organization, number: str, label: str = "",
+               actor: User | None = None, ip: str | None = None) -> MessagingNumber:
+    """Add a number to the organization and register its webhook URL with the provider.
+
+    Raises ValidationError for a number that is not a US number or is taken. The number is
+    kept even when registration fails; `registration_error` says why.
+    """
+    try:
+        e164 = parse_us_number(number)
+    except ValueError as error:
+        raise ValidationError({"number": str(error)}) from error
+    with scopes_disabled():
+        if MessagingNumber.objects.filter(number=e164).exists():
+            raise ValidationError({"number": f"{e164} is already a messaging number."})
+    messaging_number = MessagingNumber(organization=organization, number=e164, label=label)
+    messaging_number.set_new_secret()
+    try:
+        with transaction.atomic():
+            messaging_number.save()
+    except IntegrityError as error:
+        raise ValidationError({"number": f"{e164} is already a messaging number."}) from error
+    audit(organization=organization, action="number.added", actor=actor, target=e164, ip=ip)
+    register_webhook(number=messaging_number)
+    return messaging_number
+
+
+def register_webhook(*, number: MessagingNumber) -> bool:
+    """Tell the provider the number's webhook URL (updateNumber); True when it accepted."""
+    connection = sms_connection(number.organization)
+    error = ""
+    if connection is None:
+        error = "No SMS connection yet: add one under Connections, then register again."
+    else:
+        try:
+            SmsClient.for_connection(connection).update_number(number.number,
+                                                               number.webhook_url)
+        except AxionError as failure:
+            log.warning("updateNumber failed for organization %s: %s",
+                        number.organization_id, type(failure).__name__)
+            error = describe_provider_error(failure)
+    number.registered_at = None if error else timezone.now()
+    number.registration_error = error[:500]
+    with organization_scope(number.organization):
+        MessagingNumber.objects.filter(pk=number.pk).update(
+            registered_at=number.registered_at, registration_error=number.registration_error)
+    return not error
+
+
+def rotate_webhook_secret(*, number: MessagingNumber, actor: User | None = None,
+                          ip: str | None = None) -> bool:
+    """Give the number a new webhook secret (the old URL stops working at once) and
+    register the new URL."""
+    number.set_new_secret()
+    with organization_scope(number.organization):
+        MessagingNumber.objects.filter(pk=number.pk).update(
+            webhook_secret=number.webhook_secret,
+            webhook_secret_digest=number.webhook_secret_digest)
+    audit(organization=number.organization, action="number.secret_rotated", actor=actor,
+          target=number.number, ip=ip)
+    return register_webhook(number=number)

@@ -1,0 +1,37 @@
+"""Jobs of the messaging app: webhook processing, sync, and the media archive."""
+
+from accounts.models import Connection, Organization
+from messaging.media import archive_organization_media
+from messaging.sync import sync_organization_messages
+from messaging.webhooks import pending_organizations, process_organization_events
+from portal.jobs import for_each_organization
+from portal.locks import job_lock
+
+
+def process_webhook_events(organization_id: int | None = None) -> str:
+    """Process stored webhook events that are pending or failed earlier, in batches."""
+    ids = pending_organizations()
+    if organization_id is not None:
+        ids = [i for i in ids if i == organization_id]
+    processed = 0
+    for organization in Organization.objects.filter(pk__in=ids).order_by("pk"):
+        # One processor per organization at a time; another run finds the lock and leaves
+        # the events to the one that holds it.
+        with job_lock(f"process_webhook_events:{organization.pk}", ttl_seconds=300) as ok:
+            if ok:
+                processed += process_organization_events(organization)
+    return f"{processed} events processed"
+
+
+def sync_messages(organization_id: int | None = None) -> str:
+    return for_each_organization(
+        "sync_messages", Connection.Kind.SMS,
+        lambda organization: sync_organization_messages(organization=organization),
+        organization_id=organization_id)
+
+
+def archive_media(organization_id: int | None = None) -> str:
+    return for_each_organization(
+        "archive_media", Connection.Kind.SMS,
+        lambda organization: archive_organization_media(organization=organization),
+        organization_id=organization_id)

@@ -1,0 +1,198 @@
+"""The provider's webhooks: the endpoint that stores them, and the job that processes them.
+
+The endpoint writes the raw request first and answers at once; it never calls the provider.
+Processing happens in a django-q2 job that takes pending events in batches, so a burst of a
+thousand events is a handful of jobs, and a periodic run picks up whatever a stopped worker
+left behind. Processing is idempotent: the same event twice changes nothing.
+"""
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.http import HttpResponseNotFound, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django_q.tasks import async_task
+from django_scopes import scopes_disabled
+
+from accounts.axion import AxionError
+from accounts.models import Organization
+from accounts.tenancy import organization_scope
+from messaging.client import SmsClient
+from messaging.events import NEW_SMS, Event, InvalidEvent, parse_event
+from messaging.ingest import (
+    IncomingMessage,
+    apply_status,
+    incoming_from_provider,
+    record_messages,
+)
+from messaging.models import (
+    EventState,
+    Message,
+    MessageStatus,
+    MessagingNumber,
+    WebhookEvent,
+    secret_digest,
+)
+from messaging.services import sms_connection
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1_000_000
+BATCH_SIZE = 200
+KICK_KEY = "messaging:webhook-kick"
+# Headers worth keeping for inspection; never cookies or credentials.
+KEPT_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_USER_AGENT", "HTTP_X_FORWARDED_FOR",
+                "HTTP_X_REQUEST_ID", "REMOTE_ADDR")
+RETRY_LIMIT = 5
+
+
+def number_for_secret(secret: str) -> MessagingNumber | None:
+    """The number whose webhook secret this is. The lookup is by SHA-256 digest, so its
+    timing says nothing about the secret; the final comparison is constant-time anyway."""
+    wanted = secret_digest(secret)
+    with scopes_disabled():
+        number = (MessagingNumber.objects.select_related("organization")
+                  .filter(webhook_secret_digest=wanted).first())
+    if number is None or not hmac.compare_digest(number.webhook_secret_digest, wanted):
+        return None
+    return number
+
+
+def _too_large(request) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+    except ValueError:
+        return True
+
+
+@csrf_exempt
+@require_POST
+def receive_webhook(request, secret):
+    number = number_for_secret(secret)
+    if number is None:
+        return HttpResponseNotFound("Unknown webhook.", content_type="text/plain")
+    if _too_large(request):
+        return JsonResponse({"error": "The body is larger than 1 MB."}, status=413)
+    body = request.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        return JsonResponse({"error": "The body is larger than 1 MB."}, status=413)
+    try:
+        event, error = parse_event(body), ""
+    except InvalidEvent as invalid:
+        event, error = None, str(invalid)
+    with organization_scope(number.organization):
+        WebhookEvent.objects.create(
+            organization=number.organization, number=number, body=body,
+            headers={k: request.META[k] for k in KEPT_HEADERS if k in request.META},
+            event_type=event.kind if event else "", message_uuid=event.uuid if event else "",
+            state=EventState.INVALID if error else EventState.PENDING, error=error)
+    if error:
+        return JsonResponse({"error": error}, status=400)
+    kick_processing()
+    return JsonResponse({"status": "accepted"})
+
+
+def kick_processing() -> None:
+    """Enqueue one processing job, at most once a second per process: a burst of events
+    shares a job, and a single event is still processed within seconds."""
+    if cache.add(KICK_KEY, "1", timeout=1):
+        async_task("messaging.tasks.process_webhook_events", task_name="process_webhook_events")
+
+
+def pending_organizations() -> list[int]:
+    with scopes_disabled():
+        return list(WebhookEvent.objects.filter(
+            state__in=(EventState.PENDING, EventState.FAILED), attempts__lt=RETRY_LIMIT)
+            .values_list("organization_id", flat=True).distinct().order_by("organization_id"))
+
+
+def process_organization_events(organization: Organization) -> int:
+    """Process the organization's pending events in batches until none is left."""
+    processed = 0
+    while True:
+        with organization_scope(organization):
+            batch = list(WebhookEvent.objects.filter(
+                state__in=(EventState.PENDING, EventState.FAILED), attempts__lt=RETRY_LIMIT)
+                .order_by("id")[:BATCH_SIZE])
+        if not batch:
+            return processed
+        process_batch(organization=organization, events=batch)
+        processed += len(batch)
+
+
+def _confirmed(organization: Organization, events: list[tuple[WebhookEvent, Event]]):
+    """newSMS events checked against getSMS by uuid, since webhooks are unsigned: yields
+    (event row, provider message or None if unknown) and raises AxionError on failure."""
+    connection = sms_connection(organization)
+    if connection is None:
+        raise AxionError("This organization has no SMS connection to confirm messages with.")
+    client = SmsClient.for_connection(connection)
+    for row, event in events:
+        found = client.get_sms(uuid=event.uuid)
+        yield row, next((m for m in found if m.uuid == event.uuid), None)
+
+
+def process_batch(*, organization: Organization, events: list[WebhookEvent]) -> None:
+    now = timezone.now()
+    parsed = [(row, parse_event(bytes(row.body))) for row in events]
+    new_sms = [(row, e) for row, e in parsed if e.kind == NEW_SMS]
+    updates = [(row, e) for row, e in parsed if e.kind != NEW_SMS]
+    done, rejected, failed = [], [], {}
+
+    incoming = []
+    if settings.WEBHOOK_CONFIRM_NEW_SMS and new_sms:
+        try:
+            for row, message in _confirmed(organization, new_sms):
+                if message is None:
+                    rejected.append(row)
+                else:
+                    incoming.append(incoming_from_provider(message))
+                    done.append(row)
+        except AxionError as error:
+            log.warning("could not confirm newSMS events of organization %s: %s",
+                        organization.pk, type(error).__name__)
+            confirmed = {row.pk for row in done} | {row.pk for row in rejected}
+            failed.update({row.pk: str(error)[:500] for row, _ in new_sms
+                           if row.pk not in confirmed})
+    else:
+        incoming = [_incoming_from_event(e) for _, e in new_sms]
+        done.extend(row for row, _ in new_sms)
+
+    with organization_scope(organization):
+        record_messages(organization=organization, incoming=incoming)
+        known = {m.uuid: m for m in Message.objects.filter(uuid__in={e.uuid for _, e in updates})}
+        waiting = []
+        for row, event in updates:
+            message = known.get(event.uuid)
+            if message is None:
+                waiting.append(row)
+                continue
+            apply_status(message=message, status=event.status)
+            done.append(row)
+        _mark(done, EventState.PROCESSED, now)
+        _mark(waiting, EventState.WAITING, now)
+        _mark(rejected, EventState.REJECTED, now,
+              error="The provider does not know this message: not shown.")
+        for pk, error in failed.items():
+            # Retried by the next run until RETRY_LIMIT attempts.
+            WebhookEvent.objects.filter(pk=pk).update(
+                state=EventState.FAILED, error=error, attempts=F("attempts") + 1)
+
+
+def _incoming_from_event(event: Event) -> IncomingMessage:
+    return IncomingMessage(uuid=event.uuid, own_number=event.own_number, source=event.source,
+                           destinations=event.destinations, text=event.text,
+                           status=MessageStatus.RECEIVED, sent_at=event.time,
+                           media=event.media)
+
+
+def _mark(rows: list[WebhookEvent], state: str, now, error: str = "") -> None:
+    if rows:
+        WebhookEvent.objects.filter(pk__in=[r.pk for r in rows]).update(
+            state=state, processed_at=now if state != EventState.WAITING else None,
+            error=error)

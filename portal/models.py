@@ -1,0 +1,19 @@
+"""Tables of the portal as a whole."""
+
+from django.db import models
+
+
+class JobLock(models.Model):
+    """A named lock held by one running job, so a slow run is never overlapped by the next.
+
+    A row in the database works the same on SQLite and PostgreSQL and across every web and
+    job process; `expires_at` frees the lock of a process that died while holding it.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    holder = models.CharField(max_length=200)
+    acquired_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,227 @@
+"""The demo: organization "demo" (Demo Clinic) whose connections point at the sandbox, and a
+believable history at the sandbox provider for it to show.
+
+`seed_demo` is idempotent: it creates what is missing and leaves what exists alone, so a
+second run changes nothing (no second history, no new audit entry). The history is made from
+a fixed random seed, relative to now:
+
+- faxes over the past week (every status, null customer fields, unparseable destinations
+  such as "1234"), plus some faxes of the next day that "arrive" while the demo runs and go
+  QUEUED -> PROGRESS -> SENT/FAILED (see services.fax_state);
+- a few hundred messages in both directions over the past two weeks, in conversations with
+  several contacts on two sandbox numbers, some of them MMS, and the failures of one
+  unreachable contact (a number ending in 0000).
+"""
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import services as accounts_services
+from accounts.models import Connection, Organization
+from accounts.tenancy import organization_scope
+from sandbox import media as media_files
+from sandbox import services as sandbox_services
+from sandbox.models import (
+    MessageStatus,
+    SandboxAccount,
+    SandboxFax,
+    SandboxMedia,
+    SandboxMessage,
+    SandboxNumber,
+)
+
+SLUG = "demo"
+NAME = "Demo Clinic"
+USERNAME = "demo"
+PASSWORD = "demo"  # demo only: never a real account's password
+TIME_ZONE = "America/New_York"
+SANDBOX_USERNAME = "demo-clinic"
+MESSAGING_NUMBERS = ["+13109549528", "+18056421414"]
+FAX_NUMBERS = ["18056421414", "18056421415"]
+SEED = 20240501
+
+CONTACTS = ["+12135550143", "+13235550187", "+16195550122", "+14155550199", "+17025550166",
+            "+15105550111", "+19495550134", "+12125550000"]  # the last one is unreachable
+INBOUND_TEXTS = [
+    "Hi, I'd like to confirm my appointment for tomorrow.",
+    "Can I reschedule to Thursday afternoon?",
+    "Thanks! See you then.",
+    "Is the clinic open on Saturday?",
+    "Here is a photo of my insurance card.",
+    "Running 10 minutes late, sorry!",
+    "Do I need to fast before the blood test?",
+    "Got it, thank you.",
+    "Could you send me the address again?",
+    "Yes, that works for me.",
+]
+OUTBOUND_TEXTS = [
+    "Reminder: your appointment at Demo Clinic is tomorrow at 10:30.",
+    "Of course. Thursday at 3 pm is available, shall we book it?",
+    "You're booked. Reply STOP to stop reminders.",
+    "We're open Saturday 9 am to 1 pm.",
+    "Thanks, we received it.",
+    "No problem, see you soon.",
+    "Please don't eat for 8 hours before the test; water is fine.",
+    "Demo Clinic, 1200 Harbor Blvd, Suite 4.",
+    "Your lab results are ready. Please call us to discuss them.",
+    "Your prescription is ready for pickup.",
+]
+FAX_FIELDS = ["referral", "lab-order", "INV", "patient", "records-request"]
+
+
+@dataclass
+class DemoResult:
+    organization: Organization
+    account: SandboxAccount
+    created: bool  # False when --if-new found the demo organization and did nothing
+
+
+def seed_demo(*, if_new: bool = False) -> DemoResult:
+    """Make sure the demo exists; with `if_new`, do nothing when the organization exists."""
+    organization = Organization.objects.filter(slug=SLUG).first()
+    if organization is not None and if_new:
+        account = SandboxAccount.objects.filter(username=SANDBOX_USERNAME).first()
+        return DemoResult(organization=organization, account=account, created=False)
+    now = timezone.now()
+    with transaction.atomic():
+        if organization is None:
+            organization = accounts_services.create_organization(
+                name=NAME, slug=SLUG, owner=_demo_user(), time_zone=TIME_ZONE)
+        account, account_created = SandboxAccount.objects.get_or_create(
+            username=SANDBOX_USERNAME,
+            defaults={"name": NAME, "password": _random_password(), "time_zone": TIME_ZONE})
+        numbers = [SandboxNumber.objects.get_or_create(number=number,
+                                                       defaults={"account": account})[0]
+                   for number in MESSAGING_NUMBERS]
+        _connect(organization, account, force=account_created)
+        rng = random.Random(SEED)
+        if not SandboxFax.objects.filter(account=account).exists():
+            _seed_faxes(account, now, rng)
+        if not SandboxMessage.objects.filter(account=account).exists():
+            _seed_messages(account, numbers, now, rng)
+    # The portal's own MessagingNumber rows (and their callback URLs at the sandbox, set
+    # with updateNumber) are registered by the messaging app, not here.
+    return DemoResult(organization=organization, account=account, created=True)
+
+
+def _demo_user():
+    User = get_user_model()
+    user = User.objects.filter(username=USERNAME).first()
+    if user is None:
+        user = User(username=USERNAME, email="demo@example.test")
+        user.set_password(PASSWORD)  # set directly: a demo login, not a validated password
+        user.save()
+    return user
+
+
+def _random_password() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def _connect(organization: Organization, account: SandboxAccount, *, force: bool) -> None:
+    """Point both connections at the sandbox, unless they already are (no new audit entry)."""
+    for kind, path in ((Connection.Kind.FAX, "/sandbox/fax"), (Connection.Kind.SMS, "/sandbox/sms")):
+        api_url = settings.PORTAL_BASE_URL + path
+        with organization_scope(organization):
+            existing = Connection.objects.filter(kind=kind).first()
+        if (not force and existing is not None and existing.api_url == api_url
+                and existing.username == account.username):
+            continue
+        values = {"api_url": api_url, "api_key": account.api_key,
+                  "username": account.username, "password": account.password}
+        if kind == Connection.Kind.FAX:
+            values["time_zone"] = account.time_zone
+        accounts_services.save_connection(organization=organization, kind=kind, values=values,
+                                          actor=None)
+
+
+def _seed_faxes(account: SandboxAccount, now: datetime, rng: random.Random) -> None:
+    tz = sandbox_services.account_tzinfo(account)
+    today = now.astimezone(tz).date()
+    faxes = []
+    serial = 1000
+    for days_ago in range(7, -2, -1):  # a week back, today, and tomorrow
+        day = today - timedelta(days=days_ago)
+        count = rng.randint(2, 4) if day.weekday() >= 5 else rng.randint(8, 14)
+        for _ in range(count):
+            moment = datetime.combine(day, time(8), tzinfo=tz) + timedelta(
+                seconds=rng.randint(0, 10 * 3600))
+            serial += 1
+            faxes.append(_fax(account, moment, rng, serial))
+    # Faxes in every state right now, and a few arriving during the next hour.
+    for offset, serial_offset in ((-20, 1), (-150, 2), (-400, 3), (300, 4), (900, 5), (2400, 6)):
+        faxes.append(_fax(account, now + timedelta(seconds=offset), rng, serial + serial_offset))
+    # A resend under the same customer field, as in the provider's example.
+    first = next(fax for fax in faxes if fax.customer_field and fax.outcome == "SENT")
+    faxes.append(SandboxFax(account=account, customer_field=first.customer_field,
+                            source=first.source, destination=first.destination,
+                            time=first.time + timedelta(minutes=1), pages=first.pages,
+                            outcome="SENT", try_count=1))
+    SandboxFax.objects.bulk_create(faxes)
+
+
+def _fax(account: SandboxAccount, moment: datetime, rng: random.Random, serial: int
+         ) -> SandboxFax:
+    field = None if rng.random() < 0.15 else f"{rng.choice(FAX_FIELDS)} {serial}"
+    if rng.random() < 0.06:
+        # Mis-dialled extensions: not a phone number at all (gap 11). They fail.
+        return SandboxFax(account=account, customer_field=field, source=FAX_NUMBERS[0],
+                          destination=rng.choice(["1234", "411", "0"]), time=moment,
+                          pages=rng.randint(1, 3), outcome="FAILED", try_count=1)
+    failed = rng.random() < 0.12
+    return SandboxFax(
+        account=account, customer_field=field, source=rng.choice(FAX_NUMBERS),
+        destination=f"1{rng.choice(['805', '310', '213', '800', '626'])}{rng.randint(2000000, 9999999)}",
+        time=moment, pages=rng.randint(1, 12), outcome="FAILED" if failed else "SENT",
+        try_count=3 if failed else rng.choice([1, 1, 1, 2, 3]))
+
+
+def _seed_messages(account: SandboxAccount, numbers: list[SandboxNumber], now: datetime,
+                   rng: random.Random) -> None:
+    rows: list[SandboxMessage] = []
+    attachments: list[tuple[int, str]] = []  # (index in rows, media kind)
+    for index, contact in enumerate(CONTACTS):
+        own = numbers[index % len(numbers)]
+        moment = now - timedelta(days=14) + timedelta(hours=rng.randint(0, 48))
+        unreachable = contact.endswith("0000")
+        for _ in range(rng.randint(3, 6) if unreachable else rng.randint(30, 50)):
+            moment += timedelta(minutes=rng.randint(2, 600))
+            if moment >= now - timedelta(minutes=5):
+                break
+            inbound = not unreachable and rng.random() < 0.5
+            text = rng.choice(INBOUND_TEXTS if inbound else OUTBOUND_TEXTS)
+            kind = None
+            if rng.random() < 0.07:
+                kind = rng.choice(["png", "jpeg", "gif"] if inbound else ["png", "mp3"])
+                if inbound and rng.random() < 0.5:
+                    text = ""  # a picture alone: getSMS leaves `text` out
+            if inbound:
+                row = SandboxMessage(account=account, number=own, direction="in", src=contact,
+                                     dst=[own.number], text=text, time=moment,
+                                     status=MessageStatus.RECEIVED)
+            else:
+                row = SandboxMessage(
+                    account=account, number=own, direction="out", src=own.number,
+                    dst=[contact], text=text, time=moment,
+                    status=MessageStatus.FAILED if unreachable else MessageStatus.SENT,
+                    user_uuid=str(account.user_uuid))
+            row.parties = SandboxMessage.parties_of(row.src, row.dst)  # bulk_create skips save()
+            if kind:
+                attachments.append((len(rows), kind))
+            rows.append(row)
+    SandboxMessage.objects.bulk_create(rows)
+    ids = dict(SandboxMessage.objects.filter(uuid__in=[row.uuid for row in rows])
+               .values_list("uuid", "id"))
+    media = []
+    for index, kind_name in attachments:
+        kind, data = media_files.sample(kind_name)
+        media.append(SandboxMedia(message_id=ids[rows[index].uuid], content_type=kind.content_type,
+                                  extension=kind.extension, data=data))
+    SandboxMedia.objects.bulk_create(media)
