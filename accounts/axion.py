@@ -227,7 +227,7 @@ class RawReply:
     content_type: str | None
 
 
-def lookup(data: Mapping[str, Any], name: str) -> Any:
+def _lookup(data: Mapping[str, Any], name: str) -> Any:
     """The value of a key whatever its case or underscores (`SESSION_TOKEN`, `sessionToken`)."""
     for key, value in data.items():
         if _squeeze(str(key)) == _squeeze(name):
@@ -332,7 +332,7 @@ class AxionTransport:
         """A token other than `stale`: from the store if another caller logged in, else new."""
         with self._store.lock():
             current = self._store.get()
-            if False:
+            if current and current != stale:
                 self._secrets.add(current)
                 return current
             return self._login()
@@ -345,7 +345,7 @@ class AxionTransport:
             self.dialect.password: self._password,
         }
         data = self._exchange(payload, self._read_json, repeatable=True)
-        token = lookup(data, "session_token")
+        token = _lookup(data, "session_token")
         if not isinstance(token, str) or not token.strip():
             raise MalformedResponse(
                 f"{self.dialect.login_method}: the provider answered OK without a session "
@@ -437,9 +437,10 @@ class AxionTransport:
         self._check_status(response, method)
         content = response.content
         content_type = response.headers.get("Content-Type") or None
+        kind = (content_type or "").lower()
         # Media files are jpg, png, gif or mp3, never JSON: a JSON body is an answer.
-        looks_like_json = content.lstrip()[:1] == b"{" or "json" in (content_type or "")
-        is_html = "html" in (content_type or "").lower()
+        looks_like_json = content.lstrip()[:1] == b"{" or "json" in kind
+        is_html = "html" in kind
         if looks_like_json or is_html or response.status_code >= 300 or not content:
             text, data = self._decode(response)
             self._raise_provider_error(data, text, response, method)
@@ -460,23 +461,24 @@ class AxionTransport:
 
     def _raise_provider_error(self, data: Any, text: str, response: requests.Response,
                               method: str) -> None:
-        """Raise the provider's error if the answer carries one (gap 2)."""
+        """Raise the provider's error if the answer carries one (gap 2); else return."""
         if isinstance(data, dict):
             texts = _error_texts(data)
-            has_result = lookup(data, "result") is not None
         else:
             # A bare string, as JSON or as plain text, counts only if it is a known error.
             texts = [data if isinstance(data, str) else text]
-            has_result = False
         for candidate in texts:
             error_class = _ERROR_BY_STRING.get(_squeeze(candidate))
             if error_class is not None:
                 raise error_class(f"{method}: the provider answered {error_class.error_string}",
                                   method=method, status=response.status_code,
                                   body=self._scrub(text))
+        if not isinstance(data, dict) or _is_ok(data):
+            return
         said = [t for t in texts if t.strip() and _squeeze(t) not in ("ERROR", "OK")]
-        if isinstance(data, dict) and not _is_ok(data) and (has_result or said):
-            provider_text = self._scrub(said[0] if said else str(lookup(data, "result")))
+        result = _lookup(data, "result")
+        if said or result is not None:
+            provider_text = self._scrub(said[0] if said else str(result))
             raise UnknownProviderError(
                 f"{method}: the provider answered an unknown error: {provider_text[:200]}",
                 provider_text=provider_text, method=method, status=response.status_code,
@@ -539,7 +541,7 @@ def _parse_json(text: str) -> Any:
 
 
 def _is_ok(data: Mapping[str, Any]) -> bool:
-    result = lookup(data, "result")
+    result = _lookup(data, "result")
     return isinstance(result, str) and _squeeze(result) == "OK"
 
 

@@ -15,6 +15,10 @@ _REQUIRED = {
     UPDATED_SMS: ("uuid", "status"),
 }
 
+# The longest uuid stored (WebhookEvent.message_uuid, Message.uuid).
+MAX_UUID_LENGTH = 64
+
+
 class InvalidEvent(ValueError):
     """The body is not an event the portal understands; the message says why."""
 
@@ -31,7 +35,10 @@ class Event:
     media: list[str] = field(default_factory=list)
 
 def _time(value) -> datetime | None:
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible, such as February 30
+        return None
     if parsed is None:
         return None
     if parsed.tzinfo is None:  # SMS API times are UTC (gap 18)
@@ -62,6 +69,8 @@ def parse_event(body: bytes) -> Event:
     if missing:
         raise InvalidEvent(f"{kind} lacks {', '.join(missing)}.")
     uuid = str(data["uuid"]).strip()
+    if len(uuid) > MAX_UUID_LENGTH:
+        raise InvalidEvent(f"{kind} has a uuid longer than {MAX_UUID_LENGTH} characters.")
     if kind == UPDATED_SMS:
         return Event(kind=kind, uuid=uuid, status=str(data["status"]).strip().upper(),
                      time=_time(data.get("time")),

@@ -130,6 +130,10 @@ class Conversation(models.Model):
     def participant_list(self) -> list[str]:
         return [p for p in self.participants.split(",") if p]
 
+    @property
+    def participants_display(self) -> str:
+        return ", ".join(self.participant_list) or "(no other party)"
+
 
 class Message(models.Model):
     """One SMS/MMS, keyed by the provider's uuid (unique within an organization)."""
@@ -149,6 +153,9 @@ class Message(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     sender_uuid = models.CharField(max_length=64, blank=True, help_text="provider userUuid")
     customer_provided_id = models.CharField(max_length=200, blank=True)
+    # A one-time key of the form or API call that sent it: a repeated submission (a
+    # double click, a client's retry) finds this message instead of sending again.
+    idempotency_key = models.CharField(max_length=64, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -158,6 +165,9 @@ class Message(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organization", "uuid"], name="one_row_per_message"),
+            models.UniqueConstraint(fields=["organization", "idempotency_key"],
+                                    condition=~models.Q(idempotency_key=""),
+                                    name="one_send_per_idempotency_key"),
         ]
         indexes = [
             models.Index(fields=["conversation", "-sent_at", "-id"], name="msg_conv_newest"),

@@ -12,10 +12,9 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
-from django.http import HttpResponseNotFound, JsonResponse
+from django.http import HttpResponseNotAllowed, HttpResponseNotFound, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 from django_q.tasks import async_task
 from django_scopes import scopes_disabled
 
@@ -70,21 +69,35 @@ def _too_large(request) -> bool:
         return True
 
 
+def _unlogged(response, why: str, number: MessagingNumber | None = None):
+    """The response, marked as logged: Django would log its 4xx with the path, and the path
+    holds the secret. This line says what happened without it."""
+    log.warning("webhook answered %s (%s) for number %s", response.status_code, why,
+                number.pk if number else "unknown")
+    response._has_been_logged = True
+    return response
+
+
 @csrf_exempt
-@require_POST
 def receive_webhook(request, secret):
+    if request.method != "POST":
+        # Not require_POST: it logs the path, secret included.
+        return _unlogged(HttpResponseNotAllowed(["POST"]), "not a POST")
     number = number_for_secret(secret)
     if number is None:
-        return HttpResponseNotFound("Unknown webhook.", content_type="text/plain")
+        return _unlogged(HttpResponseNotFound("Unknown webhook.", content_type="text/plain"),
+                         "unknown secret")
     if _too_large(request):
-        return JsonResponse({"error": "The body is larger than 1 MB."}, status=413)
+        return _unlogged(JsonResponse({"error": "The body is larger than 1 MB."}, status=413),
+                         "body too large", number)
     body = request.read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
-        return JsonResponse({"error": "The body is larger than 1 MB."}, status=413)
+        return _unlogged(JsonResponse({"error": "The body is larger than 1 MB."}, status=413),
+                         "body too large", number)
     try:
         event, error = parse_event(body), ""
     except InvalidEvent as invalid:
-        event, error = None, str(invalid)
+        event, error = None, str(invalid)[:500]
     with organization_scope(number.organization):
         WebhookEvent.objects.create(
             organization=number.organization, number=number, body=body,
@@ -92,7 +105,7 @@ def receive_webhook(request, secret):
             event_type=event.kind if event else "", message_uuid=event.uuid if event else "",
             state=EventState.INVALID if error else EventState.PENDING, error=error)
     if error:
-        return JsonResponse({"error": error}, status=400)
+        return _unlogged(JsonResponse({"error": error}, status=400), "invalid event", number)
     kick_processing()
     return JsonResponse({"status": "accepted"})
 

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 
@@ -63,7 +64,11 @@ def keyset_page(queryset: QuerySet, *, ordering: tuple[str, ...], cursor: str | 
     treated as the first page rather than an error: cursors are only ever made here."""
     values = _decode(cursor, len(ordering)) if cursor else None
     if values is not None:
-        queryset = queryset.filter(_after(ordering, values))
+        try:
+            queryset = queryset.filter(_after(ordering, values))
+        except (ValueError, TypeError, ValidationError):
+            # Decodable but not values of these fields (edited by hand): the first page.
+            values = None
     rows = list(queryset.order_by(*ordering)[: size + 1])
     items = rows[:size]
     next_cursor = None

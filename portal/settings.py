@@ -150,6 +150,8 @@ TOKEN_RENEW_DAYS = env.int("TOKEN_RENEW_DAYS", default=5)
 
 # Webhooks are unsigned: confirm each newSMS with getSMS by its uuid before it shows.
 WEBHOOK_CONFIRM_NEW_SMS = env.bool("WEBHOOK_CONFIRM_NEW_SMS", default=True)
+# A send whose outcome is unknown and that getSMS does not find by then is marked failed.
+RECONCILE_GIVE_UP_MINUTES = env.int("RECONCILE_GIVE_UP_MINUTES", default=30)
 # Largest media file the archive keeps.
 MMS_MEDIA_MAX_BYTES = env.int("MMS_MEDIA_MAX_BYTES", default=10 * 1024 * 1024)
 

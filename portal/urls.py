@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("faxes/", include("faxes.urls")),
+    path("messaging/", include("messaging.urls")),
     path("hooks/sms/<str:secret>/", receive_webhook, name="sms_webhook"),
     path("", include("accounts.urls")),
 ]

@@ -73,6 +73,7 @@ OUTBOUND_TEXTS = [
     "Your lab results are ready. Please call us to discuss them.",
     "Your prescription is ready for pickup.",
 ]
+AREA_CODES = ["805", "310", "213", "800", "626"]
 FAX_FIELDS = ["referral", "lab-order", "INV", "patient", "records-request"]
 
 
@@ -127,8 +128,8 @@ def _random_password() -> str:
 
 def _connect(organization: Organization, account: SandboxAccount, *, force: bool) -> None:
     """Point both connections at the sandbox, unless they already are (no new audit entry)."""
-    for kind, path in ((Connection.Kind.FAX, "/sandbox/fax"), (Connection.Kind.SMS, "/sandbox/sms")):
-        api_url = settings.PORTAL_BASE_URL + path
+    for kind in (Connection.Kind.FAX, Connection.Kind.SMS):
+        api_url = f"{settings.PORTAL_BASE_URL}/sandbox/{kind}"
         with organization_scope(organization):
             existing = Connection.objects.filter(kind=kind).first()
         if (not force and existing is not None and existing.api_url == api_url
@@ -178,7 +179,7 @@ def _fax(account: SandboxAccount, moment: datetime, rng: random.Random, serial: 
     failed = rng.random() < 0.12
     return SandboxFax(
         account=account, customer_field=field, source=rng.choice(FAX_NUMBERS),
-        destination=f"1{rng.choice(['805', '310', '213', '800', '626'])}{rng.randint(2000000, 9999999)}",
+        destination=f"1{rng.choice(AREA_CODES)}{rng.randint(2000000, 9999999)}",
         time=moment, pages=rng.randint(1, 12), outcome="FAILED" if failed else "SENT",
         try_count=3 if failed else rng.choice([1, 1, 1, 2, 3]))
 

@@ -156,7 +156,7 @@ class SandboxMessage(models.Model):
     dst = models.JSONField(default=list)
     # " src dst1 dst2 ": lets getSMS's `number` filter match any party with a plain
     # `contains`, which works on every database (JSON containment does not on SQLite).
-    parties = models.CharField(max_length=500, editable=False)
+    parties = models.TextField(editable=False)
     text = models.TextField(blank=True)
     time = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=MessageStatus.choices)

@@ -158,7 +158,9 @@ def _account(params: dict) -> SandboxAccount:
 def _customer_provided_id(params: dict):
     """Any string or number the client chose; echoed back as it came."""
     value = params.get("customerProvidedId")
-    if value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float) or len(str(value)) > 200:
         raise ApiError(MISSING_PARAMETERS)
     return value
 

@@ -1,0 +1,140 @@
+"""Webhook ingestion throughput: webhook requests per second / a bare 200 view's, one run.
+
+Starts gunicorn on loopback with the portal's gunicorn.conf.py, serving the portal plus a
+bare view (bench/urls.py) through the same middleware; drives both with the same load
+generator (wrk, from Debian's `wrk` package) in alternating rounds; then checks that every
+webhook that was answered 200 is stored. Goal: ratio >= 0.6 on PostgreSQL, >= 0.4 on SQLite,
+with nothing lost.
+
+    python bench/webhook_ingest.py [--database-url postgres://postgres@127.0.0.1:5432/test]
+
+The last line is `ratio=<number> lost=<count>`.
+"""
+
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from _setup import ROOT, bench_database, configure_django, parse_args
+
+ROUNDS = 3
+SECONDS = 8
+CONNECTIONS = 16
+
+LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = string.format('{"event":"newSMS","uuid":"bench-%%s-%%d",' ..
+    '"time":"2026-11-27T10:00:00Z","number":"+18056421414","sourceNumber":"+18056421415",' ..
+    '"destinationNumbers":["+18056421414"],"text":"load test","media":""}',
+    tostring(math.random(1, 1000000000)), counter)
+  return wrk.format("POST", "%(path)s", {["Content-Type"] = "application/json"}, body)
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - loopback only
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+def run_wrk(url: str, path: str, script_dir: Path) -> tuple[float, int]:
+    """Requests per second answered 2xx, and how many, for one round."""
+    script = script_dir / f"{abs(hash(path))}.lua"
+    script.write_text(LUA % {"path": path})
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", str(script), url + path],
+        capture_output=True, text=True, check=True).stdout
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       out)
+    failed = (int(bad.group(1)) if bad else 0)
+    if errors:
+        failed += sum(int(n) for n in errors.groups()[:3])
+    ok = max(total - failed, 0)
+    return ok / SECONDS, ok
+
+
+def main() -> None:
+    args = parse_args(__doc__.splitlines()[0])
+    if shutil.which("wrk") is None:
+        raise SystemExit("This benchmark needs wrk: apt-get install wrk (or make bench).")
+    with bench_database(args.database_url) as url:
+        configure_django(url)
+        from django.db import connection
+        from django_scopes import scopes_disabled
+
+        from accounts.models import Organization
+        from messaging.models import MessagingNumber, WebhookEvent
+
+        organization = Organization.objects.create(name="Bench", slug="bench")
+        number = MessagingNumber(organization=organization, number="+18056421414")
+        number.set_new_secret()
+        number.save()
+        vendor = connection.vendor
+        connection.close()
+
+        port = free_port()
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings",
+               "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": "",
+               "PYTHONPATH": str(ROOT)}
+        log_file = tempfile.TemporaryFile()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "portal.wsgi", "-c",
+             str(ROOT / "gunicorn.conf.py")], cwd=ROOT, env=env,
+            stdout=subprocess.DEVNULL, stderr=log_file)
+        base = f"http://127.0.0.1:{port}"
+        accepted = 0
+        rates = {"bare": [], "webhook": []}
+        try:
+            try:
+                wait_ready(base + "/healthz")
+            except SystemExit:
+                log_file.seek(0)
+                print(log_file.read().decode(errors="replace")[-3000:])
+                raise
+            with tempfile.TemporaryDirectory() as scripts:
+                for _ in range(ROUNDS):
+                    for name, path in (("bare", "/bench/bare/"),
+                                       ("webhook", number.webhook_path)):
+                        rate, ok = run_wrk(base, path, Path(scripts))
+                        rates[name].append(rate)
+                        if name == "webhook":
+                            accepted += ok
+                        print(f"{name}: {rate:.0f} requests/s", flush=True)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        with scopes_disabled():
+            stored = WebhookEvent.objects.count()
+        lost = max(accepted - stored, 0)
+        bare, webhook = statistics.median(rates["bare"]), statistics.median(rates["webhook"])
+        print(f"database: {vendor}; webhook {webhook:.0f}/s, bare {bare:.0f}/s; "
+              f"{accepted} webhooks answered 200, {stored} stored")
+        print(f"ratio={webhook / bare:.2f} lost={lost}")
+
+
+if __name__ == "__main__":
+    main()

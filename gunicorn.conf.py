@@ -1,0 +1,23 @@
+"""gunicorn settings of the portal: `gunicorn portal.wsgi -c gunicorn.conf.py`.
+
+Every value can be overridden from the environment. On 2 cores, 3 gthread workers with 4
+threads each keep both cores busy while requests wait on the database.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A request that takes longer than this is killed: provider calls time out well before.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# Access log without the query string and with webhook secrets cut out.
+logger_class = "portal.redaction.RedactingGunicornLogger"
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "" turns it off
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,288 @@
+"""Sending and deleting messages, for the composer and the API alike.
+
+A send is recorded before the provider is asked (status SENDING), so it shows at once and
+nothing is lost if the process dies; the provider's answer turns it QUEUED with its uuid.
+`sendSMS` is not idempotent upstream (gap 16): a send whose answer was lost is UNKNOWN and
+is reconciled with getSMS, never repeated blindly. A repeated submission with the same
+idempotency key finds the first send instead of sending again.
+"""
+
+import base64
+import logging
+import uuid as uuid_module
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.axion import AxionError, OutcomeUnknown
+from accounts.models import Organization, Role, User
+from accounts.provider import describe_provider_error
+from accounts.services import audit
+from accounts.tenancy import organization_scope
+from messaging.client import SmsClient
+from messaging.ingest import participants_key
+from messaging.models import (
+    Conversation,
+    Direction,
+    Media,
+    MediaState,
+    Message,
+    MessageStatus,
+    MessagingNumber,
+)
+from messaging.services import sms_connection
+from portal.filetypes import MMS_TYPES, sniff
+from portal.phone import parse_us_number
+
+log = logging.getLogger(__name__)
+
+MAX_MEDIA_BYTES = 3_500_000  # the provider's limit for sendSMS files
+MAX_TEXT_LENGTH = 1600
+LOCAL_PREFIX = "local-"
+
+
+@dataclass
+class Attachment:
+    content: bytes
+    content_type: str
+
+
+def check_attachment(content: bytes) -> Attachment:
+    """The attachment if it is a jpg, png, gif or mp3 of at most 3.5 MB, by its content."""
+    if len(content) > MAX_MEDIA_BYTES:
+        raise ValidationError({"media": "The file is larger than 3.5 MB."})
+    content_type = sniff(content)
+    if content_type is None:
+        raise ValidationError({"media": "Only jpg, png, gif and mp3 files can be sent."})
+    return Attachment(content=content, content_type=content_type)
+
+
+def parse_destinations(values: list[str]) -> list[str]:
+    """E.164 numbers of the recipients, without repeats; ValidationError naming the bad one."""
+    numbers = []
+    for value in values:
+        value = value.strip()
+        if not value:
+            continue
+        try:
+            number = parse_us_number(value)
+        except ValueError as error:
+            raise ValidationError({"to": f"{value}: {error}"}) from error
+        if number not in numbers:
+            numbers.append(number)
+    if not numbers:
+        raise ValidationError({"to": "Enter at least one recipient."})
+    return numbers
+
+
+def sendable_number(*, organization: Organization, user: User, number: str) -> MessagingNumber:
+    """The organization's number `number` if `user` may send from it."""
+    with organization_scope(organization):
+        own = MessagingNumber.objects.filter(number=number).first()
+    if own is None:
+        raise ValidationError({"from": f"{number} is not a number of this organization."})
+    if not own.may_send(user):
+        raise PermissionDenied(f"You may not send from {own.number}.")
+    return own
+
+
+def _conversation(organization: Organization, own: MessagingNumber, to: str) -> Conversation:
+    key = participants_key(own.number, [to])
+    conversation, _ = Conversation.objects.get_or_create(
+        organization=organization, own_number=own, participants=key)
+    return conversation
+
+
+def send_message(*, organization: Organization, user: User | None, own_number: str,
+                 to: list[str], text: str, attachment: Attachment | None = None,
+                 idempotency_key: str = "", client_reference: str = "",
+                 actor_label: str = "", ip: str | None = None) -> list[Message]:
+    """Send one message to each recipient (each in its own conversation); returns them.
+
+    Raises ValidationError for bad input and PermissionDenied for a number the user may
+    not use. Provider failures do not raise: they are the returned messages' status.
+    """
+    text = (text or "").strip()
+    if not text and attachment is None:
+        raise ValidationError({"text": "Write a message or attach a file."})
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValidationError({"text": f"At most {MAX_TEXT_LENGTH} characters."})
+    destinations = parse_destinations(to)
+    if user is not None:
+        own = sendable_number(organization=organization, user=user, number=own_number)
+    else:
+        own = sendable_number_for_api(organization=organization, number=own_number)
+    keys = [f"{idempotency_key}:{n}" if idempotency_key else "" for n in destinations]
+    sent = []
+    for destination, key in zip(destinations, keys, strict=True):
+        message, created = _record_send(organization, own, destination, text, user, key,
+                                        client_reference)
+        if created:
+            _hand_to_provider(message, own, attachment)
+            audit(organization=organization, action="message.sent", actor=user,
+                  actor_label=actor_label, target=destination, ip=ip,
+                  detail={"from": own.number, "status": message.status,
+                          "media": attachment.content_type if attachment else ""})
+        sent.append(message)
+    return sent
+
+
+def sendable_number_for_api(*, organization: Organization, number: str) -> MessagingNumber:
+    """API keys act for the organization: any of its numbers."""
+    with organization_scope(organization):
+        own = MessagingNumber.objects.filter(number=number).first()
+    if own is None:
+        raise ValidationError({"from": f"{number} is not a number of this organization."})
+    return own
+
+
+def _record_send(organization, own, destination, text, user, key, client_reference):
+    """The SENDING row of a send, or the existing one for a repeated idempotency key."""
+    with organization_scope(organization):
+        if key:
+            existing = Message.objects.filter(idempotency_key=key).first()
+            if existing:
+                return existing, False
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    organization=organization, uuid=LOCAL_PREFIX + uuid_module.uuid4().hex,
+                    conversation=_conversation(organization, own, destination),
+                    direction=Direction.OUTBOUND, source=own.number,
+                    destinations=[destination], text=text, status=MessageStatus.SENDING,
+                    sent_at=now, sender_user=user, idempotency_key=key,
+                    customer_provided_id=client_reference[:200])
+                _touch(message)
+        except IntegrityError:
+            # The same key was submitted twice at once: the other request sends it.
+            return Message.objects.get(idempotency_key=key), False
+    return message, True
+
+
+def _touch(message: Message) -> None:
+    preview = " ".join(message.text.split())[:140] or "📎 Attachment"
+    Conversation.objects.filter(pk=message.conversation_id).update(
+        last_message_at=message.sent_at, last_preview=preview,
+        last_direction=Direction.OUTBOUND)
+
+
+def _hand_to_provider(message: Message, own: MessagingNumber,
+                      attachment: Attachment | None) -> None:
+    organization = own.organization
+    connection = sms_connection(organization)
+    values: dict = {}
+    if connection is None:
+        values = {"status": MessageStatus.FAILED,
+                  "status_reason": "No SMS connection: an admin can add one under Connections."}
+    else:
+        client = SmsClient.for_connection(connection)
+        file_b64 = base64.b64encode(attachment.content).decode() if attachment else None
+        try:
+            result = client.send_sms(own.number, message.destinations, message.text,
+                                     file_b64=file_b64,
+                                     customer_provided_id=message.customer_provided_id or None)
+        except OutcomeUnknown as error:
+            values = {"status": MessageStatus.UNKNOWN,
+                      "status_reason": describe_provider_error(error)[:300]}
+        except AxionError as error:
+            values = {"status": MessageStatus.FAILED,
+                      "status_reason": describe_provider_error(error)[:300]}
+        else:
+            values = {"uuid": result.uuid, "status": MessageStatus.QUEUED,
+                      "sent_at": result.time or message.sent_at}
+    _apply_send_result(message, values)
+    if attachment is not None and values.get("status") == MessageStatus.QUEUED:
+        _keep_sent_attachment(message, attachment)
+
+
+def _apply_send_result(message: Message, values: dict) -> None:
+    values["updated_at"] = timezone.now()
+    with organization_scope(message.organization):
+        try:
+            with transaction.atomic():
+                Message.objects.filter(pk=message.pk).update(**values)
+        except IntegrityError:
+            # Sync or a webhook stored the provider's copy first: keep that row, with who
+            # sent it and the key of this send, instead of ours.
+            with transaction.atomic():
+                Message.objects.filter(pk=message.pk).delete()
+                Message.objects.filter(uuid=values["uuid"]).update(
+                    sender_user=message.sender_user, idempotency_key=message.idempotency_key)
+            message.pk = message.id = Message.objects.get(uuid=values["uuid"]).pk
+    for name, value in values.items():
+        setattr(message, name, value)
+
+
+def _keep_sent_attachment(message: Message, attachment: Attachment) -> None:
+    """Store what was sent as the message's archived media, so it shows at once."""
+    with organization_scope(message.organization):
+        media = Media(organization=message.organization, message=message, position=0,
+                      url="", content_type=attachment.content_type,
+                      size=len(attachment.content), state=MediaState.ARCHIVED,
+                      archived_at=timezone.now())
+        media.file.save(f"{message.organization_id}-{message.pk}-0."
+                        f"{MMS_TYPES[attachment.content_type]}",
+                        ContentFile(attachment.content), save=False)
+        media.save()
+
+
+def delete_message(*, message: Message, user: User | None, actor_label: str = "",
+                   ip: str | None = None) -> None:
+    """Delete a message at the provider (permanent) and mark it deleted here.
+
+    Raises AxionError when the provider fails; the message is then left as it was.
+    """
+    organization = message.organization
+    if not message.uuid.startswith(LOCAL_PREFIX):
+        connection = sms_connection(organization)
+        if connection is None:
+            raise AxionError("No SMS connection to delete the message with.")
+        SmsClient.for_connection(connection).delete_sms(message.uuid)
+    with organization_scope(organization):
+        Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), text="")
+    audit(organization=organization, action="message.deleted", actor=user,
+          actor_label=actor_label, target=message.uuid, ip=ip)
+
+
+def may_send_or_delete(membership) -> bool:
+    return membership is not None and membership.allows(Role.AGENT)
+
+
+def reconcile_unknown_sends(*, organization: Organization, now: datetime | None = None) -> int:
+    """Look up sends whose outcome is unknown with getSMS (by number and time window) and
+    adopt the provider's copy; after RECONCILE_GIVE_UP_MINUTES without a match, mark them
+    failed so a person can decide to send again. Returns how many were settled."""
+    now = now or timezone.now()
+    with organization_scope(organization):
+        unknown = list(Message.objects.filter(status=MessageStatus.UNKNOWN))
+    if not unknown:
+        return 0
+    connection = sms_connection(organization)
+    if connection is None:
+        return 0
+    client = SmsClient.for_connection(connection)
+    settled = 0
+    window = timedelta(minutes=10)
+    for message in unknown:
+        found = client.get_sms(messaging_number=message.source, number=message.destinations[0],
+                               from_time=message.sent_at - window,
+                               to_time=message.sent_at + window, limit=100)
+        match = next((m for m in found if m.text == message.text
+                      and m.source == message.source), None)
+        if match is not None:
+            _apply_send_result(message, {"uuid": match.uuid,
+                                         "status": MessageStatus.from_provider(match.status),
+                                         "sent_at": match.time, "status_reason": ""})
+            settled += 1
+        elif now - message.sent_at > timedelta(minutes=settings.RECONCILE_GIVE_UP_MINUTES):
+            _apply_send_result(message, {
+                "status": MessageStatus.FAILED,
+                "status_reason": "Axion has no record of this message: it was not sent."})
+            settled += 1
+    return settled

@@ -1,0 +1,35 @@
+"""portal.jobs: one django-q2 schedule per job, created by name and never duplicated."""
+
+from django_q.models import Schedule
+
+from portal.jobs import JOBS, sync_schedules
+
+
+def _count_by_name():
+    return {job.name: Schedule.objects.filter(name=job.name).count() for job in JOBS}
+
+
+def test_after_migrate_there_is_one_schedule_per_job(db):
+    assert _count_by_name() == {job.name: 1 for job in JOBS}
+
+
+def test_syncing_twice_creates_no_duplicates(db):
+    sync_schedules()
+    sync_schedules()
+    assert _count_by_name() == {job.name: 1 for job in JOBS}
+
+
+def test_sync_removes_duplicates_left_behind(db):
+    job = JOBS[0]
+    Schedule.objects.create(name=job.name, func=job.func, schedule_type=Schedule.MINUTES,
+                            minutes=1)
+    sync_schedules()
+    assert Schedule.objects.filter(name=job.name).count() == 1
+
+
+def test_sync_updates_the_interval_from_settings(db, settings):
+    job = JOBS[0]
+    setattr(settings, job.interval_setting, 17)
+    sync_schedules()
+    schedule = Schedule.objects.get(name=job.name)
+    assert (schedule.func, schedule.minutes, schedule.repeats) == (job.func, 17, -1)

@@ -1,0 +1,29 @@
+"""Answering the fax API with recorded bodies (`responses`), and reading what was sent."""
+
+import json
+
+from responses import matchers
+
+FAX_URL = "https://fax.axion.example/api"
+
+
+def error_body(error: str) -> str:
+    """An error answer; its shape is undocumented (gap 2), this is one the client reads."""
+    return json.dumps({"RESULT": "ERROR", "ERROR": error})
+
+
+def answer(provider, method: str, body, *, url: str = FAX_URL, status: int = 200,
+           api_key: str | None = None) -> None:
+    """Answer POSTs of `method` (of one API key, if given) with `body`, a string or an
+    exception to raise."""
+    expected = {"METHOD": method}
+    if api_key is not None:
+        expected["API_KEY"] = api_key
+    provider.post(url, body=body, status=status, content_type="application/json",
+                  match=[matchers.json_params_matcher(expected, strict_match=False)])
+
+
+def sent(provider, method: str) -> list[dict]:
+    """The payloads posted for `method`, in order."""
+    payloads = [json.loads(call.request.body) for call in provider.calls]
+    return [payload for payload in payloads if payload.get("METHOD") == method]

@@ -1,0 +1,116 @@
+"""keyset_page (portal/pagination.py): cursor pages without COUNT(*) or OFFSET."""
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django_scopes import scope
+
+from faxes.models import Fax
+from portal.pagination import keyset_page
+from tests.faxes.factories import FaxFactory
+
+pytestmark = pytest.mark.django_db
+
+NEWEST = ("-sent_at", "-id")
+OLDEST = ("sent_at", "id")
+START = datetime(2017, 11, 29, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def faxes(org):
+    """25 faxes; every time is shared by two or three of them, so ties need the id."""
+    return [FaxFactory(organization=org, sent_at=START + timedelta(minutes=n // 3))
+            for n in range(25)]
+
+
+@pytest.fixture(autouse=True)
+def in_scope(org):
+    with scope(organization=org.pk):
+        yield
+
+
+def walk(ordering, size):
+    pages, cursor = [], None
+    while True:
+        page = keyset_page(Fax.objects.all(), ordering=ordering, cursor=cursor, size=size)
+        pages.append(page)
+        cursor = page.next_cursor
+        if cursor is None:
+            return pages
+
+
+def cursor_of(values) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def test_the_first_page_holds_size_items_newest_first(faxes):
+    page = keyset_page(Fax.objects.all(), ordering=NEWEST, cursor=None, size=10)
+    expected = sorted(faxes, key=lambda f: (f.sent_at, f.pk), reverse=True)[:10]
+    assert page.items == expected
+    assert page.next_cursor
+    assert not page.has_previous
+
+
+def test_walking_every_page_gives_each_row_once_in_order(faxes):
+    pages = walk(NEWEST, 7)
+    seen = [fax for page in pages for fax in page.items]
+    assert seen == sorted(faxes, key=lambda f: (f.sent_at, f.pk), reverse=True)
+    assert [len(page.items) for page in pages] == [7, 7, 7, 4]
+
+
+def test_walking_oldest_first_gives_each_row_once_in_order(faxes):
+    seen = [fax for page in walk(OLDEST, 6) for fax in page.items]
+    assert seen == sorted(faxes, key=lambda f: (f.sent_at, f.pk))
+
+
+def test_pages_after_the_first_have_a_previous_one(faxes):
+    pages = walk(NEWEST, 10)
+    assert [page.has_previous for page in pages] == [False, True, True]
+
+
+def test_the_last_full_page_has_no_next_cursor(faxes):
+    pages = walk(NEWEST, 5)
+    assert len(pages) == 5
+    assert pages[-1].next_cursor is None
+
+
+def test_a_new_row_does_not_shift_the_next_page(org, faxes):
+    first = keyset_page(Fax.objects.all(), ordering=NEWEST, cursor=None, size=10)
+    FaxFactory(organization=org, sent_at=START + timedelta(days=1))
+    second = keyset_page(Fax.objects.all(), ordering=NEWEST, cursor=first.next_cursor, size=10)
+    expected = sorted(faxes, key=lambda f: (f.sent_at, f.pk), reverse=True)[10:20]
+    assert second.items == expected
+
+
+def test_the_cursor_combines_with_filters(org, faxes):
+    FaxFactory(organization=org, status="FAILED", sent_at=START)
+    failed = Fax.objects.filter(status="FAILED")
+    page = keyset_page(failed, ordering=NEWEST, cursor=walk(NEWEST, 10)[0].next_cursor,
+                       size=10)
+    assert [fax.status for fax in page.items] == ["FAILED"]
+
+
+def test_a_page_is_one_query_without_count_or_offset(faxes, django_assert_num_queries):
+    cursor = walk(NEWEST, 10)[0].next_cursor
+    with django_assert_num_queries(1) as captured:
+        keyset_page(Fax.objects.all(), ordering=NEWEST, cursor=cursor, size=10)
+    sql = captured.captured_queries[0]["sql"].upper()
+    assert "COUNT(" not in sql and "OFFSET" not in sql
+
+
+@pytest.mark.parametrize("cursor", [
+    "not-a-cursor!",
+    "%%%",
+    cursor_of({"sent_at": "2017-11-29"}),
+    cursor_of(["2017-11-29T12:00:00+00:00"]),
+    cursor_of(["yesterday", "abc"]),
+    cursor_of([["nested"], {"x": 1}]),
+    cursor_of([None, None]),
+])
+def test_an_invalid_cursor_gives_the_first_page(faxes, cursor):
+    page = keyset_page(Fax.objects.all(), ordering=NEWEST, cursor=cursor, size=10)
+    first = keyset_page(Fax.objects.all(), ordering=NEWEST, cursor=None, size=10)
+    assert page.items == first.items
+    assert not page.has_previous

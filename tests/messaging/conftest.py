@@ -1,0 +1,60 @@
+"""Fixtures of the messaging tests: a frozen clock, a recorded provider, an organization
+with a number and a valid SMS connection, and a job queue whose worker is down."""
+
+from datetime import UTC, datetime
+
+import pytest
+import responses
+from django.core.cache import cache
+
+from tests.messaging.factories import MessagingNumberFactory, SmsConnectionFactory
+from tests.messaging.provider import OWN
+
+NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def clock(time_machine):
+    """The clock stands still at NOW unless a test moves it (`clock.shift(seconds)`)."""
+    time_machine.move_to(NOW, tick=False)
+    return time_machine
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The webhook kick is throttled through the cache: no test sees another's."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_backoff(monkeypatch):
+    """The transport retries failed reads after a backoff; tests do not wait for it."""
+    monkeypatch.setattr("accounts.axion.BACKOFF_SECONDS", 0)
+
+
+@pytest.fixture
+def provider():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def sms(org):
+    """The organization's SMS connection, with a token valid for 20 more days."""
+    return SmsConnectionFactory(organization=org)
+
+
+@pytest.fixture
+def number(org):
+    return MessagingNumberFactory(organization=org, number=OWN)
+
+
+@pytest.fixture
+def kicks(monkeypatch) -> list[tuple]:
+    """The processing jobs the webhook view enqueued; none runs (the worker is down)."""
+    calls = []
+    monkeypatch.setattr("messaging.webhooks.async_task",
+                        lambda *args, **kwargs: calls.append((args, kwargs)))
+    return calls
