@@ -1,15 +1,20 @@
 """gunicorn settings of the portal: `gunicorn portal.wsgi -c gunicorn.conf.py`.
 
-Every value can be overridden from the environment. On 2 cores, 3 gthread workers with 4
-threads each keep both cores busy while requests wait on the database.
+Every value can be overridden from the environment. On PostgreSQL, 3 gthread workers with
+4 threads each keep 2 cores busy while requests wait on the database; on SQLite, one
+worker with 8 threads.
 """
 
 import os
 
+_sqlite = os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite")
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# SQLite has one writer at a time: one process whose threads take turns on a lock
+# (portal/db.py) beats several processes that make each other wait inside SQLite.
+workers = int(os.environ.get("WEB_CONCURRENCY", "1" if _sqlite else "3"))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8" if _sqlite else "4"))
 # A request that takes longer than this is killed: provider calls time out well before.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30

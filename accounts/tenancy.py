@@ -27,6 +27,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership, Organization, Role
+from portal import logs
 
 SESSION_KEY = "organization_id"
 UNSCOPED_PREFIXES = ("/admin/",)
@@ -82,10 +83,14 @@ class OrganizationMiddleware:
         )
         request.membership = membership
         request.organization = membership.organization
-        # Times on the pages read in the organization's time zone.
-        with organization_scope(membership.organization), timezone.override(
-                membership.organization.tzinfo):
-            return self.get_response(request)
+        # Times on the pages read in the organization's time zone; logs name the tenant.
+        token = logs.organization_id.set(membership.organization_id)
+        try:
+            with organization_scope(membership.organization), timezone.override(
+                    membership.organization.tzinfo):
+                return self.get_response(request)
+        finally:
+            logs.organization_id.reset(token)
 
 
 def organization_context(request):

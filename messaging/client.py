@@ -11,6 +11,7 @@ Two rules from the provider's gaps live here:
   `axion.OutcomeUnknown`: record the message as unknown and look for it with `get_sms`
   (by messaging number, number and time window) before any resend.
 - `get_sms` returns at most 100 messages (gap 15); `iter_sms` pages through all of them.
+  `NOT FOUND` (no match, or an offset past the end) is an empty page, as in gap 3.
   Times sent as filters are written in ISO 8601 UTC with `Z`, like the provider's webhook
   times; numbers are sent as given, except `number`, which the provider documents as E.164.
 """
@@ -23,7 +24,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from accounts.axion import SMS_API, AxionTransport, MalformedResponse, OutcomeUnknown
+from accounts.axion import (
+    SMS_API,
+    AxionTransport,
+    MalformedResponse,
+    NotFound,
+    OutcomeUnknown,
+)
 from accounts.models import Connection
 from accounts.tokens import transport_for
 from portal.phone import normalize_number
@@ -159,9 +166,13 @@ class SmsClient:
 
         Filters, by their Python or provider names: uuid, messaging_number, number,
         message_status, from_time, to_time (datetimes or strings), limit (1 to 100),
-        offset, sort ("ASC" or "DESC"), customer_provided_id.
+        offset, sort ("ASC" or "DESC"), customer_provided_id. `NOT FOUND` is an empty list.
         """
-        data = self.transport.call("getSMS", _filter_params(filters), repeatable=True)
+        try:
+            data = self.transport.call("getSMS", _filter_params(filters), repeatable=True)
+        except NotFound:
+            # Like the fax lookups (gap 3): no match, or an offset past the end, is no message.
+            return []
         messages = data.get("messages") or []
         if not isinstance(messages, list):
             raise _malformed("getSMS: messages is not a list", data)

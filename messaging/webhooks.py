@@ -38,6 +38,7 @@ from messaging.models import (
     secret_digest,
 )
 from messaging.services import sms_connection
+from portal.db import serialized_write
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def receive_webhook(request, secret):
         event, error = parse_event(body), ""
     except InvalidEvent as invalid:
         event, error = None, str(invalid)[:500]
-    with organization_scope(number.organization):
+    with organization_scope(number.organization), serialized_write():
         WebhookEvent.objects.create(
             organization=number.organization, number=number, body=body,
             headers={k: request.META[k] for k in KEPT_HEADERS if k in request.META},
@@ -126,16 +127,19 @@ def pending_organizations() -> list[int]:
 
 def process_organization_events(organization: Organization) -> int:
     """Process the organization's pending events in batches until none is left."""
-    processed = 0
+    processed, after = 0, 0
     while True:
+        # Each event at most once per run: one that fails now waits for the next run
+        # instead of using up its attempts at once.
         with organization_scope(organization):
             batch = list(WebhookEvent.objects.filter(
-                state__in=(EventState.PENDING, EventState.FAILED), attempts__lt=RETRY_LIMIT)
-                .order_by("id")[:BATCH_SIZE])
+                state__in=(EventState.PENDING, EventState.FAILED), attempts__lt=RETRY_LIMIT,
+                id__gt=after).order_by("id")[:BATCH_SIZE])
         if not batch:
             return processed
         process_batch(organization=organization, events=batch)
         processed += len(batch)
+        after = batch[-1].pk
 
 
 def _confirmed(organization: Organization, events: list[tuple[WebhookEvent, Event]]):

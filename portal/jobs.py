@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from portal import logs
+
 
 @dataclass(frozen=True)
 class Job:
@@ -76,11 +78,19 @@ def for_each_organization(job_name: str, kind: str, work, *,
     if organization_id is not None:
         organizations = organizations.filter(pk=organization_id)
     done, skipped, total = 0, 0, 0
-    for organization in organizations:
-        with job_lock(f"{job_name}:{organization.pk}") as acquired:
-            if not acquired:
-                skipped += 1
-                continue
-            total += work(organization) or 0
-            done += 1
+    job_token = logs.job_name.set(job_name)
+    try:
+        for organization in organizations:
+            with job_lock(f"{job_name}:{organization.pk}") as acquired:
+                if not acquired:
+                    skipped += 1
+                    continue
+                org_token = logs.organization_id.set(organization.pk)
+                try:
+                    total += work(organization) or 0
+                finally:
+                    logs.organization_id.reset(org_token)
+                done += 1
+    finally:
+        logs.job_name.reset(job_token)
     return f"{done} organizations done, {skipped} skipped (already running), {total} items"

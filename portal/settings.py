@@ -57,7 +57,9 @@ if AXION_SANDBOX:
     INSTALLED_APPS.append("sandbox")
 
 MIDDLEWARE = [
+    "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,6 +138,8 @@ Q_CLUSTER = {
 }
 # Intervals of the periodic jobs (portal/jobs.py), in minutes.
 HEARTBEAT_MINUTES = env.int("HEARTBEAT_MINUTES", default=1)
+# /healthz calls the job cluster stale when its heartbeat is older than this.
+HEALTH_MAX_JOB_AGE_SECONDS = env.int("HEALTH_MAX_JOB_AGE_SECONDS", default=300)
 SANDBOX_ADVANCE_MINUTES = env.int("SANDBOX_ADVANCE_MINUTES", default=1)
 FAX_SYNC_MINUTES = env.int("FAX_SYNC_MINUTES", default=5)
 # Until this hour (connection's time zone), the fax sync fetches yesterday as well.
@@ -220,10 +224,26 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Security headers -----------------------------------------------------------------
+# Production (DEBUG off) sends cookies over HTTPS only and asks browsers for HTTPS (HSTS).
+# Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER=true so Django believes
+# its X-Forwarded-Proto, and SECURE_SSL_REDIRECT=true unless the proxy redirects itself.
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "media-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+            "form-action 'self'; object-src 'none'")
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -231,10 +251,22 @@ REST_FRAMEWORK = {
 }
 
 # --- Logging --------------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line with request id, organization id and job name.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "portal.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s "
+                            "[req=%(request_id)s org=%(organization_id)s job=%(job)s] "
+                            "%(message)s"},
+        "json": {"()": "portal.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # runserver's request log goes through the same handler, so secrets are cut there too.
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO",
+                                  "propagate": False}},
 }

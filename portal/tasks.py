@@ -1,13 +1,14 @@
 """Jobs of the portal as a whole."""
 
-from django.core.cache import cache
 from django.utils import timezone
 
-HEARTBEAT_KEY = "portal:heartbeat"
+from portal.models import Heartbeat
+
+CLUSTER = "cluster"
 
 
 def heartbeat() -> str:
     """Record the time of this run; /healthz reports its age."""
     now = timezone.now()
-    cache.set(HEARTBEAT_KEY, now.isoformat(), timeout=None)
+    Heartbeat.objects.update_or_create(name=CLUSTER, defaults={"beat_at": now})
     return now.isoformat()

@@ -8,7 +8,7 @@ a fixed random seed, relative to now:
 - faxes over the past week (every status, null customer fields, unparseable destinations
   such as "1234"), plus some faxes of the next day that "arrive" while the demo runs and go
   QUEUED -> PROGRESS -> SENT/FAILED (see services.fax_state);
-- a few hundred messages in both directions over the past two weeks, in conversations with
+- a few hundred messages in both directions over the past days, in conversations with
   several contacts on two sandbox numbers, some of them MMS, and the failures of one
   unreachable contact (a number ending in 0000).
 """
@@ -190,12 +190,11 @@ def _seed_messages(account: SandboxAccount, numbers: list[SandboxNumber], now: d
     attachments: list[tuple[int, str]] = []  # (index in rows, media kind)
     for index, contact in enumerate(CONTACTS):
         own = numbers[index % len(numbers)]
-        moment = now - timedelta(days=14) + timedelta(hours=rng.randint(0, 48))
+        # Backwards from a recent last message, so every conversation is current.
+        moment = now - timedelta(minutes=rng.randint(10, 36 * 60))
         unreachable = contact.endswith("0000")
         for _ in range(rng.randint(3, 6) if unreachable else rng.randint(30, 50)):
-            moment += timedelta(minutes=rng.randint(2, 600))
-            if moment >= now - timedelta(minutes=5):
-                break
+            moment -= timedelta(minutes=rng.randint(2, 480))
             inbound = not unreachable and rng.random() < 0.5
             text = rng.choice(INBOUND_TEXTS if inbound else OUTBOUND_TEXTS)
             kind = None

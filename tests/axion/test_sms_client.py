@@ -191,6 +191,18 @@ def test_iter_sms_pages_by_100_until_a_short_page(provider, client, total, calls
         (100, 100 * n, "ASC") for n in range(calls)]
 
 
+def test_get_sms_not_found_is_an_empty_list(provider, client):
+    reply(provider, "getSMS", {"RESULT": "ERROR", "ERROR": "NOT FOUND"})
+    assert client.get_sms(number="+18056421415") == []
+
+
+def test_iter_sms_ends_on_a_not_found_page(provider, client):
+    reply(provider, "getSMS", messages_page(100))
+    reply(provider, "getSMS", {"RESULT": "ERROR", "ERROR": "NOT FOUND"})
+    assert len(list(client.iter_sms())) == 100
+    assert len(payloads(provider, "getSMS")) == 2
+
+
 def test_iter_sms_fetches_a_page_only_when_needed(provider, client):
     reply(provider, "getSMS", messages_page(100))
     next(client.iter_sms())

@@ -13,12 +13,10 @@ def error_body(error: str) -> str:
 
 
 def answer(provider, method: str, body, *, url: str = FAX_URL, status: int = 200,
-           api_key: str | None = None) -> None:
-    """Answer POSTs of `method` (of one API key, if given) with `body`, a string or an
-    exception to raise."""
-    expected = {"METHOD": method}
-    if api_key is not None:
-        expected["API_KEY"] = api_key
+           **params) -> None:
+    """Answer POSTs of `method` with `body`, a string or an exception to raise; `params`
+    (such as DATE="2017-11-29") narrow it to requests that carry them."""
+    expected = {"METHOD": method, **params}
     provider.post(url, body=body, status=status, content_type="application/json",
                   match=[matchers.json_params_matcher(expected, strict_match=False)])
 

@@ -1,0 +1,122 @@
+"""Inbox and conversation pages at scale: median at 1,000,000 messages / median at 1,000.
+
+Fills one organization with --rows messages in 10,000 conversations, another with as many
+(so the tables hold two tenants), and a third with 1,000 messages in 30 conversations (a full inbox page); then
+times the inbox page and a conversation page of the large and the small organization,
+interleaved, in one run. Goal: at most 1.5 for each.
+
+    python bench/inbox.py [--database-url postgres://postgres@127.0.0.1:5432/test]
+
+The last line is `inbox_ratio=<number> conversation_ratio=<number>`.
+"""
+
+import json
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+from _setup import bench_database, configure_django, interleaved_medians, parse_args
+
+BATCH = 10_000
+
+
+FOCUS = 100  # the first messages all go to the conversation that is timed
+
+
+def fill(organization_id: int, own_number_id: int, own: str, rows: int, conversations: int,
+         seed: int) -> int:
+    """Insert conversations and `rows` messages spread over them; returns the id of a
+    conversation with at least a full page of messages (the one that is timed)."""
+    from django.db import connection, transaction
+
+    rng = random.Random(seed)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    step = timedelta(seconds=30)
+    parties = [f"+1415{seed:02d}{i:05d}" for i in range(conversations)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO messaging_conversation (organization_id, own_number_id, participants, "
+            "last_message_at, last_preview, last_direction, unread_count, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [(organization_id, own_number_id, p, start + step * (rows - conversations + i),
+              f"Last message {i}", "in", rng.randint(0, 3), start)
+             for i, p in enumerate(parties)])
+        cursor.execute("SELECT id, participants FROM messaging_conversation "
+                       "WHERE organization_id = %s", [organization_id])
+        ids = dict((p, cid) for cid, p in cursor.fetchall())
+    sql = ("INSERT INTO messaging_message (organization_id, uuid, conversation_id, direction, "
+           "source, destinations, text, status, status_reason, sent_at, sender_uuid, "
+           "customer_provided_id, idempotency_key, created_at, updated_at) VALUES "
+           "(%s, %s, %s, %s, %s, %s, %s, %s, '', %s, '', '', '', %s, %s)")
+    for offset in range(0, rows, BATCH):
+        batch = []
+        for i in range(offset, min(offset + BATCH, rows)):
+            party = parties[conversations // 2] if i < FOCUS else parties[i % conversations]
+            inbound = rng.random() < 0.5
+            sent_at = start + step * i
+            batch.append((organization_id, f"{seed}-{i:09d}", ids[party],
+                          "in" if inbound else "out", party if inbound else own,
+                          json.dumps([own if inbound else party]),
+                          f"Message number {i} about the appointment on Tuesday",
+                          "RECEIVED" if inbound else "SENT", sent_at, sent_at, sent_at))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, batch)
+    return ids[parties[conversations // 2]]
+
+
+def main() -> None:
+    args = parse_args(__doc__.splitlines()[0])
+    with bench_database(args.database_url) as url:
+        configure_django(url)
+        from django.db import connection
+        from django.test import Client
+
+        from accounts.models import Membership, Organization, Role, User
+        from messaging.models import MessagingNumber
+
+        def tenant(slug: str, own: str, rows: int, conversations: int, seed: int):
+            organization = Organization.objects.create(name=slug, slug=slug, time_zone="UTC")
+            user = User.objects.create_user(username=f"{slug}-agent", password="x")
+            Membership.objects.with_scopes_disabled().create(
+                user=user, organization=organization, role=Role.AGENT)
+            number = MessagingNumber(organization=organization, number=own)
+            number.set_new_secret()
+            number.save()
+            began = time.perf_counter()
+            conversation_id = fill(organization.pk, number.pk, own, rows, conversations, seed)
+            print(f"filled {slug}: {rows} messages in {conversations} conversations in "
+                  f"{time.perf_counter() - began:.1f}s", flush=True)
+            client = Client()
+            client.force_login(user)
+            return client, conversation_id
+
+        large, large_conversation = tenant("large", "+18005550101", args.rows, 10_000, 1)
+        tenant("neighbour", "+18005550102", args.rows, 10_000, 2)
+        # 30 conversations: a full inbox page, as in the large organization.
+        small, small_conversation = tenant("small", "+18005550103", 1_000, 30, 3)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+        def get(client: Client, path: str) -> None:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+        medians = interleaved_medians({
+            "large_inbox": lambda: get(large, "/messaging/"),
+            "small_inbox": lambda: get(small, "/messaging/"),
+            "large_conversation": lambda: get(
+                large, f"/messaging/conversations/{large_conversation}/"),
+            "small_conversation": lambda: get(
+                small, f"/messaging/conversations/{small_conversation}/"),
+        }, args.repeat)
+        for name, seconds in medians.items():
+            print(f"{name}: {seconds * 1000:.1f} ms")
+        inbox = medians["large_inbox"] / medians["small_inbox"]
+        conversation = medians["large_conversation"] / medians["small_conversation"]
+        print(f"database: {connection.vendor}; {args.rows} vs 1,000 messages")
+        print(f"inbox_ratio={inbox:.2f} conversation_ratio={conversation:.2f}")
+
+
+if __name__ == "__main__":
+    main()

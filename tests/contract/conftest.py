@@ -1,0 +1,75 @@
+"""Contract fixtures: the real clients against the sandbox over the live test server.
+
+Connections are ordinary `Connection` rows whose api_url is the live server's
+/sandbox/fax or /sandbox/sms (loopback only), with the credentials of a sandbox account.
+Transports get a `sleep` that fails the test: nothing here may need a retry.
+"""
+
+import pytest
+
+from faxes.client import FaxClient
+from messaging.client import SmsClient
+from tests.factories import ConnectionFactory, OrganizationFactory
+from tests.sandbox.factories import SandboxAccountFactory, SandboxNumberFactory
+
+TIME_ZONE = "America/New_York"
+OWN_NUMBER = "+13109549528"
+
+
+def no_sleep(seconds):
+    pytest.fail(f"the client wanted to retry after {seconds} s")
+
+
+@pytest.fixture
+def account(transactional_db):
+    return SandboxAccountFactory(username="portal-user", password="portal-pass-1",
+                                 time_zone=TIME_ZONE)
+
+
+@pytest.fixture
+def own_number(account):
+    return SandboxNumberFactory(account=account, number=OWN_NUMBER)
+
+
+@pytest.fixture
+def organization(transactional_db):
+    return OrganizationFactory(slug="contract")
+
+
+def _connection(live_server, organization, account, kind, **overrides):
+    values = {"organization": organization, "kind": kind,
+              "api_url": f"{live_server.url}/sandbox/{kind}", "api_key": account.api_key,
+              "username": account.username, "password": account.password,
+              "time_zone": TIME_ZONE, **overrides}
+    return ConnectionFactory(**values)
+
+
+@pytest.fixture
+def fax_connection(live_server, organization, account):
+    return _connection(live_server, organization, account, "fax")
+
+
+@pytest.fixture
+def sms_connection(live_server, organization, account):
+    return _connection(live_server, organization, account, "sms")
+
+
+@pytest.fixture
+def fax_client(fax_connection):
+    with FaxClient.for_connection(fax_connection, sleep=no_sleep) as client:
+        yield client
+
+
+@pytest.fixture
+def sms_client(sms_connection):
+    with SmsClient.for_connection(sms_connection, sleep=no_sleep) as client:
+        yield client
+
+
+@pytest.fixture
+def connection_with(live_server, organization, account):
+    """A connection of `kind` with some values changed (a wrong password, say)."""
+    def make(kind, **overrides):
+        return _connection(live_server, organization, account, kind, **overrides)
+
+    return make
