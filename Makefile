@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint venv install install-test migrate demo clean
+.PHONY: run test lint browser bench install install-test clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,19 @@ run: install
 lint: install-test
 	$(VENV)/bin/ruff check .
 
-test: install-test lint
+# Debian's Chromium for the browser tests (never a browser download of Playwright's own);
+# without root or apt the browser tests skip with a message.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+	  || echo "No Chromium could be installed: the browser tests will be skipped."; }
+
+test: install-test lint browser
 	$(VENV)/bin/pytest
+
+# The load generator of bench/webhook_ingest.py.
+bench: install-test
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

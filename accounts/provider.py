@@ -17,6 +17,20 @@ from accounts.tenancy import organization_scope
 _WHAT_TO_DO = "What the portal already knows is shown; try again in a minute."
 
 
+class NoConnection(AxionError):
+    """The organization has no connection of the kind needed: nothing was asked of Axion.
+
+    An AxionError, so that callers who catch provider failures catch it too; its message
+    says what to do and is shown as it is.
+    """
+
+
+def is_timeout(error: AxionError) -> bool:
+    """Whether the provider did not answer in time (the API answers 504 rather than 502)."""
+    return isinstance(error, TransportError) and (
+        "timed out" in str(error).lower() or "timeout" in type(error).__name__.lower())
+
+
 def describe_provider_error(error: AxionError) -> str:
     """A message for people: what happened and what to do. Never contains a secret."""
     if isinstance(error, WrongCredentials):
@@ -28,8 +42,10 @@ def describe_provider_error(error: AxionError) -> str:
     if isinstance(error, OutcomeUnknown):
         return ("Axion did not confirm the message: it may or may not have gone out. It is "
                 "marked as unknown and checked with Axion before anything is sent again.")
+    if isinstance(error, NoConnection):
+        return str(error)
     if isinstance(error, TransportError):
-        if "timed out" in str(error).lower() or "timeout" in type(error).__name__.lower():
+        if is_timeout(error):
             return f"Axion did not answer in time. {_WHAT_TO_DO}"
         return f"Axion could not be reached. {_WHAT_TO_DO}"
     if isinstance(error, MalformedResponse):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import api_key_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -16,4 +16,7 @@ urlpatterns = [
     path("organization/connections/", views.connections, name="connections"),
     path("organization/connections/<str:kind>/", views.edit_connection, name="edit_connection"),
     path("organization/audit/", views.audit_log, name="audit_log"),
+    path("organization/api-keys/", api_key_views.api_keys, name="api_keys"),
+    path("organization/api-keys/<int:pk>/revoke/", api_key_views.revoke_key,
+         name="revoke_api_key"),
 ]

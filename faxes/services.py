@@ -34,6 +34,9 @@ class LookupResult:
     faxes: list[Fax] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
     error: str | None = None
+    # The provider's exception behind `error` (None without a connection), for the API's
+    # choice between 502 and 504.
+    failure: AxionError | None = None
 
 
 def parse_references(text: str) -> list[str]:
@@ -132,7 +135,7 @@ def lookup_references(*, organization: Organization, references: list[str]) -> L
             records = client.fax_group_status(references)
     except AxionError as error:
         return LookupResult(faxes=_known_faxes(organization, customer_field__in=references),
-                            error=_provider_failed(organization, error))
+                            error=_provider_failed(organization, error), failure=error)
     faxes = upsert_faxes(organization=organization, records=records)
     found = {fax.customer_field for fax in faxes}
     return LookupResult(faxes=faxes, not_found=[r for r in references if r not in found])
@@ -155,7 +158,7 @@ def lookup_day(*, organization: Organization, day: date) -> LookupResult:
         records = client.all_faxes(day)
     except AxionError as error:
         return LookupResult(faxes=_known_faxes(organization, sent_at__gte=start, sent_at__lt=end),
-                            error=_provider_failed(organization, error))
+                            error=_provider_failed(organization, error), failure=error)
     faxes = upsert_faxes(organization=organization, records=records)
     return LookupResult(faxes=sorted(faxes, key=lambda f: f.sent_at, reverse=True))
 

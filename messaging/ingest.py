@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organization
@@ -194,16 +193,19 @@ def _touch_conversations(rows: list[Message], incoming: dict[str, IncomingMessag
             latest[cid] = row
         if row.direction == Direction.INBOUND:
             unread[cid] = unread.get(cid, 0) + 1
-    for cid, row in latest.items():
-        if unread.get(cid):
-            Conversation.objects.filter(pk=cid).update(unread_count=F("unread_count") + unread[cid])
-        preview = _preview(row.text, len(incoming[row.uuid].media))
+    # One locked read and one bulk write per batch, not several UPDATEs per conversation:
+    # a sync page of 100 messages often touches 100 conversations.
+    conversations = list(Conversation.objects.select_for_update().filter(pk__in=latest))
+    for conversation in conversations:
+        row = latest[conversation.pk]
+        conversation.unread_count += unread.get(conversation.pk, 0)
         # Only a newer message replaces the last one (sync may bring older ones later).
-        Conversation.objects.filter(pk=cid).filter(
-            last_message_at__isnull=True).update(
-            last_message_at=row.sent_at, last_preview=preview, last_direction=row.direction)
-        Conversation.objects.filter(pk=cid, last_message_at__lt=row.sent_at).update(
-            last_message_at=row.sent_at, last_preview=preview, last_direction=row.direction)
+        if conversation.last_message_at is None or conversation.last_message_at < row.sent_at:
+            conversation.last_message_at = row.sent_at
+            conversation.last_preview = _preview(row.text, len(incoming[row.uuid].media))
+            conversation.last_direction = row.direction
+    Conversation.objects.bulk_update(
+        conversations, ["unread_count", "last_message_at", "last_preview", "last_direction"])
 
 
 def apply_status(*, message: Message, status: str, reason: str = "") -> bool:

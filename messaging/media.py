@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.axion import AxionError, NotFound
 from accounts.models import Organization
+from accounts.provider import NoConnection
 from accounts.tenancy import organization_scope
 from messaging.client import SmsClient
 from messaging.models import Media, MediaState
@@ -81,7 +82,8 @@ def media_bytes(*, media: Media) -> tuple[bytes, str]:
             return handle.read(), media.content_type
     connection = sms_connection(media.organization)
     if connection is None:
-        raise AxionError("No SMS connection to fetch the media with.")
+        raise NoConnection("This organization has no SMS connection to fetch the media with: "
+                           "an admin can add one under Connections.")
     fetched = SmsClient.for_connection(connection).get_media(media.url)
     return fetched.content, sniff(fetched.content) or "application/octet-stream"
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.axion import AxionError, OutcomeUnknown
 from accounts.models import Organization, Role, User
-from accounts.provider import describe_provider_error
+from accounts.provider import NoConnection, describe_provider_error
 from accounts.services import audit
 from accounts.tenancy import organization_scope
 from messaging.client import SmsClient
@@ -242,7 +242,8 @@ def delete_message(*, message: Message, user: User | None, actor_label: str = ""
     if not message.uuid.startswith(LOCAL_PREFIX):
         connection = sms_connection(organization)
         if connection is None:
-            raise AxionError("No SMS connection to delete the message with.")
+            raise NoConnection("This organization has no SMS connection to delete the message "
+                               "with: an admin can add one under Connections.")
         SmsClient.for_connection(connection).delete_sms(message.uuid)
     with organization_scope(organization):
         Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), text="")

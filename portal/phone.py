@@ -20,10 +20,8 @@ _NANP = re.compile(r"[2-9]\d{2}[2-9]\d{6}")
 
 
 def _national_digits(text: str) -> str:
-    """The ten national digits of a US number, or '' when the text is not one.
-
-    Raises ValueError with the reason, which `parse_us_number` shows to users.
-    """
+    """The ten national digits of a US number; ValueError with the reason, for users, if the
+    text is not one."""
     if not text:
         raise ValueError("Enter a phone number.")
     if not _PHONE_CHARACTERS.fullmatch(text):

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_q",
     "portal",
     "accounts",
@@ -246,8 +247,49 @@ CONTENT_SECURITY_POLICY = env.str(
             "form-action 'self'; object-src 'none'")
 
 # --- REST API -------------------------------------------------------------------------
+# Requests per API key (or per logged-in user) and period: "120/min"; empty: no limit.
+API_RATE = env.str("API_RATE", default="120/min")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.OrganizationAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "accounts.api.KeysetPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "accounts.api.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Axion portal API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Faxes, messages, conversations and numbers of one organization. Authenticate with "
+        "`Authorization: Bearer <API key>` (keys are made by owners and admins under "
+        "Organization › API keys, with the scopes `read` and `send`); a logged-in browser "
+        "session works too. Times are ISO 8601 in UTC. Lists are pages of `page_size` rows "
+        "(at most 200) with a `next` link. Errors are "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DirectionEnum": "messaging.models.Direction",
+        "MessageStatusEnum": "messaging.models.MessageStatus",
+        "FaxStatusEnum": "faxes.models.FaxStatus",
+        "MediaStateEnum": "messaging.models.MediaState",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accounts.api.add_error_responses",
+    ],
+    # The documentation's assets are served by the portal itself, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging --------------------------------------------------------------------------

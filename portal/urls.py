@@ -14,6 +14,7 @@ urlpatterns = [
     path("faxes/", include("faxes.urls")),
     path("messaging/", include("messaging.urls")),
     path("hooks/sms/<str:secret>/", receive_webhook, name="sms_webhook"),
+    path("api/v1/", include("portal.api_urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -9,7 +9,8 @@ with HTTP 200, as the provider's "RESULT: OK / ERROR" suggests that errors trave
 body. The one exception is a request that is not a POST: 405 with the same body shape
 (`NOT ALLOWED`) and an `Allow: POST` header.
 
-Which error, when (checked in this order):
+Which error, when. A request is checked in the order of this list, except that the values
+of parameters (formats, existence) are checked once the API key and token are accepted:
 
 - INVALID JSON: the body is not JSON, or not a JSON object.
 - MISSING PARAMETERS: no method; a required key is missing or has the wrong type; a value is

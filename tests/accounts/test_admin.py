@@ -89,3 +89,19 @@ def test_member_who_is_not_staff_cannot_open_the_admin(owner_client):
     response = owner_client.get("/admin/accounts/connection/")
     assert response.status_code == 302
     assert response.url.startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("url", [
+    "/admin/accounts/organization/", "/admin/accounts/organization/add/",
+    "/admin/accounts/membership/", "/admin/accounts/invitation/",
+    "/admin/accounts/auditentry/", "/admin/accounts/connection/add/",
+])
+def test_admin_pages_of_accounts_open_for_staff(superuser_client, owner, url):
+    assert superuser_client.get(url).status_code == 200
+
+
+def test_admin_organization_page_shows_its_members(superuser_client, owner):
+    response = superuser_client.get(f"/admin/accounts/organization/{owner.organization.pk}/"
+                                    "change/")
+    assert response.status_code == 200
+    assert owner.user.username.encode() in response.content

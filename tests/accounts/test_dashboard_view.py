@@ -27,3 +27,8 @@ def test_dashboard_shows_only_the_own_organizations_connection(owner_client, out
     response = owner_client.get("/")
     assert response.context["fax_connection"] is None
     assert b"Summit Law" not in response.content
+
+
+def test_member_opening_the_no_organization_page_goes_to_the_dashboard(viewer_client):
+    response = viewer_client.get("/no-organization/")
+    assert response.url == "/"

@@ -1,5 +1,6 @@
 """lookup_references and lookup_day: what they ask the provider, store and report."""
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -49,6 +50,14 @@ def test_string_numbers_become_integers(org, connection, provider):
     answer(provider, "Fax_Status", bodies.FAX_STATUS_OK)
     result = lookup_references(organization=org, references=["test 1"])
     assert [(fax.pages, fax.try_count) for fax in result.faxes] == [(2, 1), (2, 3)]
+
+
+def test_json_integers_are_accepted_too(org, connection, provider):
+    answer(provider, "Fax_Status", json.dumps({"RESULT": "OK", "FAXES": [{
+        "SOURCE_NUMBER": 18056421414, "DESTINATION_NUMBER": "18002255288",
+        "TIME": "2016-12-12 12:43:59", "PAGES": 5, "STATUS": "SENT", "TRY_COUNT": 2}]}))
+    [fax] = lookup_references(organization=org, references=["test 1"]).faxes
+    assert (fax.source_number, fax.pages, fax.try_count) == ("+18056421414", 5, 2)
 
 
 def test_fax_numbers_are_stored_in_e164(org, connection, provider):
@@ -144,6 +153,15 @@ def test_a_timeout_is_retried_then_reported_as_slow(org, connection, provider, n
     assert result.error.startswith("Axion did not answer in time.")
     assert len(sent(provider, "Fax_Status")) == 3
     assert no_backoff == [0.5, 1.0]
+
+
+def test_an_unreadable_answer_says_so_and_stores_nothing(org, connection, provider):
+    answer(provider, "All_Faxes_Status", json.dumps({"RESULT": "OK", "FAXES": [
+        {"SOURCE_NUMBER": "18056421414", "STATUS": "SENT"}]}))
+    result = lookup_day(organization=org, day=date(2017, 11, 29))
+    assert result.error.startswith("Axion answered with something the portal could not read.")
+    with scopes_disabled():
+        assert not Fax.objects.exists()
 
 
 def test_wrong_credentials_say_an_admin_must_update_them(org, provider):

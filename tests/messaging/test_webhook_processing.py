@@ -4,6 +4,7 @@ newSMS shows only once getSMS confirms it (webhooks are unsigned, gap 14)."""
 import json
 
 import pytest
+import responses
 from django_scopes import scopes_disabled
 from responses import matchers
 
@@ -12,6 +13,7 @@ from messaging.models import Conversation, EventState, Media, Message, WebhookEv
 from messaging.tasks import process_webhook_events
 from portal.locks import job_lock
 from tests.messaging.factories import (
+    SMS_URL,
     MessageFactory,
     MessagingNumberFactory,
     SmsConnectionFactory,
@@ -27,7 +29,6 @@ from tests.messaging.provider import (
     sent,
     updated_sms,
 )
-from tests.messaging.factories import SMS_URL
 
 
 def post(client, number, body):
@@ -133,8 +134,7 @@ def test_failed_event_is_retried_by_the_next_run(number, sms, provider):
     answer(provider, "getSMS", "Service Unavailable", status=503, content_type="text/plain")
     event(number, new_sms("in-1"))
     process_webhook_events()
-    provider.replace(responses_post := "POST", SMS_URL, json=messages_reply(message("in-1")))
-    del responses_post
+    provider.replace(responses.POST, SMS_URL, json=messages_reply(message("in-1")))
     process_webhook_events()
     assert [m.uuid for m in stored_messages()] == ["in-1"]
     assert states() == [EventState.PROCESSED]

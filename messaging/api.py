@@ -1,0 +1,367 @@
+"""REST API v1 of messaging: messages (list, read, send, delete, media), conversations and
+numbers.
+
+Sending and deleting go through messaging.sending, like the composer: the same checks, the
+same idempotency, the same audit (with the API key as the actor).
+"""
+
+import base64
+import binascii
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.api import (
+    ID_PARAMETER,
+    PROVIDER_ERRORS,
+    NoConnectionConflict,
+    OrganizationApiMixin,
+    ProviderFailed,
+    ProviderTimeout,
+    actor_of,
+)
+from accounts.axion import NotFound as ProviderNotFound
+from accounts.services import client_ip
+from messaging import sending
+from messaging.media import media_bytes
+from messaging.models import (
+    Conversation,
+    Direction,
+    Media,
+    MediaState,
+    Message,
+    MessageStatus,
+    MessagingNumber,
+)
+from messaging.services import sms_connection
+from portal.filetypes import MMS_TYPES
+from portal.phone import normalize_number
+
+MAX_RECIPIENTS = 20
+# Longer keys would not fit Message.idempotency_key once the recipient is appended.
+MAX_IDEMPOTENCY_KEY = 40
+MAX_MEDIA_BASE64 = (sending.MAX_MEDIA_BYTES + 2) // 3 * 4
+MAX_UUID = 64
+
+
+def _renamed(fields: dict, python_name: str, name: str) -> dict:
+    """Serializer fields with `python_name` published as `name` (e.g. the keyword "from")."""
+    return {name if key == python_name else key: field for key, field in fields.items()}
+
+
+class MediaSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="n in the media URL, from 0.")
+    content_type = serializers.CharField(help_text="Known once the file is archived.")
+    size = serializers.IntegerField(allow_null=True)
+    state = serializers.ChoiceField(choices=MediaState.choices)
+    url = serializers.SerializerMethodField(help_text="Where to GET the bytes.")
+
+    def get_url(self, media) -> str:
+        path = reverse("api-message-media", args=[media.message.uuid, media.position])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class MessageSerializer(serializers.Serializer):
+    uuid = serializers.CharField(help_text="The provider's id; `local-…` until it has one.")
+    conversation = serializers.IntegerField(source="conversation_id")
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    from_ = serializers.CharField(source="source", help_text="Sender, E.164.")
+    to = serializers.ListField(child=serializers.CharField(), source="destinations",
+                               help_text="Recipients, E.164.")
+    text = serializers.CharField(allow_blank=True)
+    status = serializers.ChoiceField(choices=MessageStatus.choices)
+    status_reason = serializers.CharField(allow_blank=True)
+    sent_at = serializers.DateTimeField()
+    client_reference = serializers.CharField(source="customer_provided_id", allow_blank=True)
+    media = MediaSerializer(many=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_fields(self):
+        return _renamed(super().get_fields(), "from_", "from")
+
+
+class SentMessagesSerializer(serializers.Serializer):
+    messages = MessageSerializer(many=True, help_text="One message per recipient.")
+
+
+class SendSerializer(serializers.Serializer):
+    from_ = serializers.CharField(max_length=32, help_text="A number of the organization.")
+    to = serializers.ListField(child=serializers.CharField(max_length=32), min_length=1,
+                               max_length=MAX_RECIPIENTS,
+                               help_text="US numbers; each gets its own message and "
+                                         "conversation.")
+    text = serializers.CharField(required=False, allow_blank=True,
+                                 max_length=sending.MAX_TEXT_LENGTH)
+    media = serializers.CharField(required=False, allow_blank=True,
+                                  help_text="A jpg, png, gif or mp3 of at most 3.5 MB, "
+                                            "base64-encoded.")
+    media_type = serializers.ChoiceField(choices=sorted(MMS_TYPES), required=False,
+                                         help_text="What `media` is; must match its bytes.")
+    client_reference = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                             help_text="Your id for the message.")
+
+    def get_fields(self):
+        return _renamed(super().get_fields(), "from_", "from")
+
+    def validate(self, data):
+        encoded, media_type = data.get("media") or "", data.get("media_type")
+        data["attachment"] = None
+        if not encoded:
+            if media_type:
+                raise serializers.ValidationError({"media": "Give the file with its type."})
+            return data
+        if not media_type:
+            raise serializers.ValidationError({"media_type": "Say what the file is."})
+        if len(encoded) > MAX_MEDIA_BASE64:
+            raise serializers.ValidationError({"media": "The file is larger than 3.5 MB."})
+        try:
+            content = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError(
+                {"media": "This is not valid base64."}) from None
+        try:
+            attachment = sending.check_attachment(content)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        if attachment.content_type != media_type:
+            raise serializers.ValidationError(
+                {"media_type": f"The file is {attachment.content_type}, not {media_type}."})
+        data["attachment"] = attachment
+        return data
+
+
+class MessageFilterSerializer(serializers.Serializer):
+    number = serializers.CharField(required=False, allow_blank=True, max_length=32,
+                                   help_text="The other party, in any format.")
+    own_number = serializers.CharField(required=False, allow_blank=True, max_length=32,
+                                       help_text="The organization's number.")
+    direction = serializers.ChoiceField(choices=Direction.choices, required=False,
+                                        allow_blank=True)
+    status = serializers.ChoiceField(choices=MessageStatus.choices, required=False,
+                                     allow_blank=True)
+    since = serializers.DateTimeField(required=False, allow_null=True,
+                                      help_text="Sent at or after this time (ISO 8601).")
+    until = serializers.DateTimeField(required=False, allow_null=True,
+                                      help_text="Sent before this time.")
+    conversation = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+    def validate(self, data):
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise serializers.ValidationError({"until": "The end is before the start."})
+        return data
+
+    def apply(self, messages):
+        data = self.validated_data
+        if data.get("own_number"):
+            messages = messages.filter(
+                conversation__own_number__number=normalize_number(data["own_number"]))
+        if data.get("number"):
+            messages = messages.filter(
+                conversation__participants__contains=normalize_number(data["number"]))
+        if data.get("direction"):
+            messages = messages.filter(direction=data["direction"])
+        if data.get("status"):
+            messages = messages.filter(status=data["status"])
+        if data.get("since"):
+            messages = messages.filter(sent_at__gte=data["since"])
+        if data.get("until"):
+            messages = messages.filter(sent_at__lt=data["until"])
+        if data.get("conversation"):
+            messages = messages.filter(conversation_id=data["conversation"])
+        return messages
+
+
+MEDIA_TYPES = [*MMS_TYPES, "application/octet-stream"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Messages, newest first", parameters=[MessageFilterSerializer]),
+    retrieve=extend_schema(summary="One message"),
+    create=extend_schema(
+        summary="Send a message",
+        description="One message per recipient, answered with the messages as recorded "
+                    "(QUEUED at the provider). A repeated request with the same "
+                    "`Idempotency-Key` header answers the first one's messages instead of "
+                    "sending again. When nothing could be sent, the answer is 502 (504 "
+                    "when the provider's answer was lost: the message is then checked with "
+                    "the provider, never sent twice) and the messages stay listed with "
+                    "status FAILED or UNKNOWN.",
+        request=SendSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
+                                     description=f"At most {MAX_IDEMPOTENCY_KEY} characters.")],
+        responses={201: SentMessagesSerializer, **PROVIDER_ERRORS}),
+    destroy=extend_schema(summary="Delete a message, at the provider too (permanent)",
+                          responses={204: None, **PROVIDER_ERRORS}),
+)
+class MessageViewSet(OrganizationApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                     mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The organization's messages, deleted ones left out."""
+
+    serializer_class = MessageSerializer
+    lookup_field = "uuid"
+    lookup_value_regex = "[^/]+"
+    keyset_ordering = ("-sent_at", "-id")
+
+    def get_queryset(self):
+        if self.schema_only:
+            return Message.objects.none()
+        in_order = Prefetch("media", queryset=Media.objects.order_by("position"))
+        return Message.objects.filter(deleted_at=None).prefetch_related(in_order)
+
+    def get_object(self):
+        uuid = self.kwargs["uuid"]
+        message = None
+        if len(uuid) <= MAX_UUID and "\x00" not in uuid:
+            message = self.get_queryset().filter(uuid=uuid).first()
+        if message is None:
+            raise exceptions.NotFound("There is no message with this uuid.")
+        return message
+
+    def perform_content_negotiation(self, request, force=False):
+        # The media endpoint answers bytes of any type; its errors are JSON whatever the
+        # client accepts.
+        return super().perform_content_negotiation(request, force=force or self.action == "media")
+
+    def list(self, request, *args, **kwargs):
+        filters = MessageFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        page = self.paginate_queryset(filters.apply(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request, *args, **kwargs):
+        form = SendSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        idempotency_key = request.headers.get("Idempotency-Key", "").strip()
+        if len(idempotency_key) > MAX_IDEMPOTENCY_KEY or not idempotency_key.isprintable():
+            raise exceptions.ValidationError({"Idempotency-Key": [
+                f"At most {MAX_IDEMPOTENCY_KEY} printable characters."]})
+        sent = sending.send_message(
+            organization=self.organization, own_number=normalize_number(data["from"]),
+            to=data["to"], text=data.get("text", ""), attachment=data["attachment"],
+            idempotency_key=idempotency_key, client_reference=data.get("client_reference", ""),
+            ip=client_ip(request), **actor_of(request))
+        self._raise_if_nothing_sent(sent)
+        body = SentMessagesSerializer({"messages": sent}, context=self.get_serializer_context())
+        return Response(body.data, status=status.HTTP_201_CREATED)
+
+    def _raise_if_nothing_sent(self, sent: Sequence[Message]) -> None:
+        """Provider failures of a send are its messages' status: when no message went out,
+        answer them as errors (the messages stay, FAILED or UNKNOWN)."""
+        failed = (MessageStatus.FAILED, MessageStatus.UNKNOWN)
+        if any(m.status not in failed for m in sent):
+            return
+        reason = sent[0].status_reason
+        if any(m.status == MessageStatus.UNKNOWN for m in sent):
+            raise ProviderTimeout(reason)
+        if sms_connection(self.organization) is None:
+            raise NoConnectionConflict(reason)
+        raise ProviderFailed(f"The message was not sent. {reason}")
+
+    def perform_destroy(self, instance):
+        sending.delete_message(message=instance, ip=client_ip(self.request),
+                               **actor_of(self.request))
+
+    @extend_schema(
+        summary="The bytes of a message's media file",
+        parameters=[OpenApiParameter("position", int, OpenApiParameter.PATH,
+                                     description="The file's position, from 0.")],
+        responses={**{(200, media_type): OpenApiResponse(OpenApiTypes.BINARY)
+                      for media_type in MEDIA_TYPES},
+                   **PROVIDER_ERRORS})
+    @action(detail=True, url_path=r"media/(?P<position>[0-9]+)", url_name="media",
+            pagination_class=None)
+    def media(self, request, uuid=None, position=None):
+        message = self.get_object()
+        item = (Media.objects.filter(message=message, position=int(position))
+                .select_related("organization", "message").first())
+        if item is None:
+            raise exceptions.NotFound("This message has no media file at this position.")
+        try:
+            content, content_type = media_bytes(media=item)
+        except ProviderNotFound:
+            raise exceptions.NotFound("Axion no longer has this file.") from None
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = "inline"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+class ConversationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    own_number = serializers.CharField(source="own_number.number")
+    participants = serializers.ListField(child=serializers.CharField(),
+                                         source="participant_list")
+    last_message_at = serializers.DateTimeField(allow_null=True)
+    last_preview = serializers.CharField(allow_blank=True)
+    last_direction = serializers.ChoiceField(choices=Direction.choices, allow_blank=True)
+    unread_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class ConversationFilterSerializer(serializers.Serializer):
+    own_number = serializers.CharField(required=False, allow_blank=True, max_length=32,
+                                       help_text="The organization's number.")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Conversations, latest activity first",
+                       parameters=[ConversationFilterSerializer]),
+    retrieve=extend_schema(summary="One conversation", parameters=[ID_PARAMETER]),
+)
+class ConversationViewSet(OrganizationApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Conversations; their messages are at messages/?conversation={id}."""
+
+    serializer_class = ConversationSerializer
+    lookup_value_regex = "[0-9]+"
+    keyset_ordering = ("-last_message_at", "-id")
+
+    def get_queryset(self):
+        if self.schema_only:
+            return Conversation.objects.none()
+        return Conversation.objects.select_related("own_number")
+
+    def list(self, request, *args, **kwargs):
+        filters = ConversationFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        conversations = self.get_queryset().filter(last_message_at__isnull=False)
+        own = filters.validated_data.get("own_number")
+        if own:
+            conversations = conversations.filter(own_number__number=normalize_number(own))
+        page = self.paginate_queryset(conversations)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class NumberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField(help_text="E.164.")
+    label = serializers.CharField(allow_blank=True)
+    registered_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the provider accepted its webhook URL; null if not.")
+    created_at = serializers.DateTimeField()
+
+
+@extend_schema_view(list=extend_schema(summary="The organization's messaging numbers"))
+class NumberViewSet(OrganizationApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The numbers the organization sends and receives messages on."""
+
+    serializer_class = NumberSerializer
+    keyset_ordering = ("number",)
+
+    def get_queryset(self):
+        return MessagingNumber.objects.none() if self.schema_only else MessagingNumber.objects.all()

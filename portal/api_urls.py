@@ -1,0 +1,23 @@
+"""The REST API v1, mounted at /api/v1/: the apps' viewsets, the OpenAPI schema and its
+self-hosted documentation. Any other path under /api/v1/ is a JSON 404."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from accounts.api import api_not_found
+from faxes.api import FaxViewSet
+from messaging.api import ConversationViewSet, MessageViewSet, NumberViewSet
+
+router = SimpleRouter()
+router.register("faxes", FaxViewSet, basename="api-fax")
+router.register("messages", MessageViewSet, basename="api-message")
+router.register("conversations", ConversationViewSet, basename="api-conversation")
+router.register("numbers", NumberViewSet, basename="api-number")
+
+urlpatterns = [
+    *router.urls,
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^.*$", api_not_found),
+]
