@@ -21,6 +21,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils import timezone
@@ -333,6 +334,9 @@ def api_exception_handler(exc, context):
 
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_detail(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        # Only a message's media makes a body this large.
+        exc = exceptions.ValidationError({"media": ["The file is larger than 3.5 MB."]})
     elif isinstance(exc, AxionError):
         exc = provider_exception(exc)
     elif isinstance(exc, DjangoPermissionDenied):

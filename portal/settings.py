@@ -249,6 +249,8 @@ CONTENT_SECURITY_POLICY = env.str(
 # --- REST API -------------------------------------------------------------------------
 # Requests per API key (or per logged-in user) and period: "120/min"; empty: no limit.
 API_RATE = env.str("API_RATE", default="120/min")
+# Largest request body outside file uploads: the API takes an MMS file (3.5 MB) in base64.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=6 * 1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [

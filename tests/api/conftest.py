@@ -34,6 +34,13 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Sent and archived media files go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
 def no_backoff(monkeypatch):
     """The transport retries failed reads after a backoff; tests do not wait for it."""
     monkeypatch.setattr("accounts.axion.BACKOFF_SECONDS", 0)

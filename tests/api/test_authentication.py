@@ -109,10 +109,3 @@ def test_a_key_needs_no_csrf_token(org, api_key):
     client = key_client(api_key[1], enforce_csrf_checks=True)
     response = client.post("/api/v1/messages/", {}, content_type="application/json")
     assert response.status_code == 400  # past authentication: the body is what is wrong
-
-
-def test_the_key_wins_over_a_session_of_another_organization(api_key, outsider):
-    client = key_client(api_key[1])
-    client.force_login(outsider.user)
-    response = client.get("/api/v1/numbers/")
-    assert response.status_code == 200

@@ -125,6 +125,14 @@ def test_a_file_over_3_5_mb_is_400_on_media(ok, api):
     assert "3.5 MB" in error_of(response)["fields"]["media"][0]
 
 
+def test_a_body_over_the_upload_limit_is_400_on_media(ok, api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post(api, {"from": OWN, "to": [OTHER], "media": "A" * 2000,
+                          "media_type": "image/png"})
+    assert response.status_code == 400
+    assert "media" in error_of(response)["fields"]
+
+
 def test_malformed_json_is_400(api):
     response = api.post(URL, "{not json", content_type="application/json")
     assert response.status_code == 400

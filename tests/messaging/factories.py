@@ -52,7 +52,7 @@ class ConversationFactory(ScopeFreeFactory):
 
     own_number = factory.SubFactory(MessagingNumberFactory)
     organization = factory.SelfAttribute("own_number.organization")
-    participants = "+13105550100"
+    participants = factory.Sequence(lambda n: f"+1310555{n % 10000:04d}")
 
 
 class MessageFactory(ScopeFreeFactory):

@@ -200,3 +200,11 @@ def test_waiting_status_update_is_applied_when_its_message_is_recorded(org, numb
     assert messages()[0].status == MessageStatus.SENT
     assert (event.state, event.processed_at) == ("processed", datetime(2024, 3, 1, 12,
                                                                       tzinfo=UTC))
+
+
+def test_a_page_of_100_conversations_costs_one_query_each_plus_a_few(
+        org, django_assert_max_num_queries):
+    page = [inbound(f"in-{n}", source=f"+1310555{n:04d}", at=T0 + timedelta(seconds=n))
+            for n in range(100)]
+    with django_assert_max_num_queries(115):
+        record(org, *page)

@@ -1,0 +1,28 @@
+"""The error shape every API error has, and the answers outside the endpoints."""
+
+from tests.api.conftest import error_of
+
+
+def test_an_unknown_path_under_the_api_is_a_json_404(api):
+    response = api.get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert error_of(response)["code"] == "not_found"
+
+
+def test_a_method_an_endpoint_does_not_have_is_405(api):
+    response = api.put("/api/v1/numbers/", "{}", content_type="application/json")
+    assert response.status_code == 405
+    assert error_of(response)["code"] == "method_not_allowed"
+
+
+def test_a_body_that_is_not_json_is_415(api):
+    response = api.post("/api/v1/messages/", "text=hi", content_type="text/plain")
+    assert response.status_code == 415
+    assert error_of(response)["code"] == "unsupported_media_type"
+
+
+def test_bad_input_names_each_field_in_the_message_too(api):
+    error = error_of(api.get("/api/v1/faxes/", {"status": "LOST"}))
+    assert error["fields"] == {"status": ['"LOST" is not a valid choice.']}
+    assert error["message"] == 'status: "LOST" is not a valid choice.'
