@@ -28,7 +28,8 @@ def connections_to_renew(now=None, organization_id: int | None = None):
     soon = now + timedelta(days=settings.TOKEN_RENEW_DAYS)
     with scopes_disabled():
         connections = (Connection.objects.select_related("organization")
-                       .filter(Q(token_expires_at__isnull=True) | Q(token_expires_at__lt=soon))
+                       .filter(Q(token_expires_at__isnull=True) | Q(token_expires_at__lt=soon)
+                               | Q(session_token=""))
                        .order_by("pk"))
         if organization_id is not None:
             connections = connections.filter(organization_id=organization_id)

@@ -129,10 +129,11 @@ def lookup_references(*, organization: Organization, references: list[str]) -> L
         return LookupResult(faxes=_known_faxes(organization, customer_field__in=references),
                             error=NO_CONNECTION)
     try:
-        if len(references) == 1:
-            records = client.fax_status(references[0])
-        else:
-            records = client.fax_group_status(references)
+        with client:  # releases its pooled connection
+            if len(references) == 1:
+                records = client.fax_status(references[0])
+            else:
+                records = client.fax_group_status(references)
     except AxionError as error:
         return LookupResult(faxes=_known_faxes(organization, customer_field__in=references),
                             error=_provider_failed(organization, error), failure=error)
@@ -155,7 +156,8 @@ def lookup_day(*, organization: Organization, day: date) -> LookupResult:
         return LookupResult(faxes=_known_faxes(organization, sent_at__gte=start,
                                                sent_at__lt=end), error=NO_CONNECTION)
     try:
-        records = client.all_faxes(day)
+        with client:
+            records = client.all_faxes(day)
     except AxionError as error:
         return LookupResult(faxes=_known_faxes(organization, sent_at__gte=start, sent_at__lt=end),
                             error=_provider_failed(organization, error), failure=error)
@@ -201,9 +203,10 @@ def sync_organization(*, organization: Organization, day: date | None = None,
                                           now=now)
     seen = 0
     try:
-        for each in days:
-            seen += len(upsert_faxes(organization=organization, records=client.all_faxes(each),
-                                     seen_at=now))
+        with client:
+            for each in days:
+                seen += len(upsert_faxes(organization=organization,
+                                         records=client.all_faxes(each), seen_at=now))
     except AxionError as error:
         record_sync(organization=organization, error=_provider_failed(organization, error),
                     now=now)

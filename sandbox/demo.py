@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as accounts_services
-from accounts.models import Connection, Organization
+from accounts.models import Connection, Membership, Organization, Role
 from accounts.tenancy import organization_scope
 from messaging.models import MessagingNumber
 from sandbox import media as media_files
@@ -46,6 +46,11 @@ TIME_ZONE = "America/New_York"
 SANDBOX_USERNAME = "demo-clinic"
 MESSAGING_NUMBERS = ["+13109549528", "+18056421414"]
 NUMBER_LABELS = {"+13109549528": "Front desk", "+18056421414": "Billing"}
+# A number of the sandbox account that the portal does not have yet: add it on the numbers
+# page to see a webhook being registered.
+SPARE_NUMBERS = ["+16265550100"]
+# More demo logins, one per role below the owner (password = username).
+DEMO_MEMBERS = {"agent": Role.AGENT, "viewer": Role.VIEWER}
 FAX_NUMBERS = ["18056421414", "18056421415"]
 SEED = 20240501
 
@@ -103,6 +108,9 @@ def seed_demo(*, if_new: bool = False) -> DemoResult:
         numbers = [SandboxNumber.objects.get_or_create(number=number,
                                                        defaults={"account": account})[0]
                    for number in MESSAGING_NUMBERS]
+        for number in SPARE_NUMBERS:
+            SandboxNumber.objects.get_or_create(number=number, defaults={"account": account})
+        _add_members(organization)
         _connect(organization, account, force=account_created)
         rng = random.Random(SEED)
         if not SandboxFax.objects.filter(account=account).exists():
@@ -130,7 +138,7 @@ def register_portal_numbers(organization: Organization, account: SandboxAccount,
                 portal_number.set_new_secret()
                 portal_number.save()
             sandbox_services.update_number(account=account, number=number,
-                                   callback_url=portal_number.webhook_url)
+                                           callback_url=portal_number.webhook_url)
             MessagingNumber.objects.filter(pk=portal_number.pk).update(
                 registered_at=now, registration_error="")
 
@@ -143,6 +151,19 @@ def _demo_user():
         user.set_password(PASSWORD)  # set directly: a demo login, not a validated password
         user.save()
     return user
+
+
+def _add_members(organization: Organization) -> None:
+    User = get_user_model()
+    with organization_scope(organization):
+        for username, role in DEMO_MEMBERS.items():
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, email=f"{username}@example.test")
+                user.set_password(username)  # demo logins only
+                user.save()
+            Membership.objects.get_or_create(user=user, organization=organization,
+                                             defaults={"role": role})
 
 
 def _random_password() -> str:

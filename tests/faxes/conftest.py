@@ -31,3 +31,25 @@ def provider():
 @pytest.fixture
 def connection(org):
     return connection_for(org)
+
+
+@pytest.fixture
+def opened_clients(monkeypatch, no_backoff):
+    """Every FaxClient made during the test; each one's `closed` says whether it was closed."""
+    opened = []
+    made_by = FaxClient.for_connection.__func__
+    real_close = FaxClient.close
+
+    def for_connection(cls, connection, **options):
+        client = made_by(cls, connection, **options)
+        client.closed = False
+        opened.append(client)
+        return client
+
+    def close(self):
+        self.closed = True
+        real_close(self)
+
+    monkeypatch.setattr(FaxClient, "for_connection", classmethod(for_connection))
+    monkeypatch.setattr(FaxClient, "close", close)
+    return opened

@@ -190,6 +190,15 @@ def test_a_rejected_api_key_says_so_after_one_new_login(org, connection, provide
     assert len(sent(provider, "User_Login")) == 1
 
 
+def test_each_lookup_releases_its_connection_to_the_provider(org, connection, provider,
+                                                             opened_clients):
+    answer(provider, "Fax_Status", bodies.FAX_STATUS_OK)
+    answer(provider, "All_Faxes_Status", requests.ConnectionError("refused"))
+    lookup_references(organization=org, references=["test 1"])
+    lookup_day(organization=org, day=date(2017, 11, 29))
+    assert [client.closed for client in opened_clients] == [True, True]
+
+
 def test_without_a_fax_connection_the_lookup_says_how_to_add_one(org, provider):
     known = FaxFactory(organization=org, customer_field="test 1")
     result = lookup_references(organization=org, references=["test 1"])

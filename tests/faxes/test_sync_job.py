@@ -183,6 +183,15 @@ def test_wrong_credentials_flag_the_connection_and_the_sync(clock, provider, org
     assert "username or password" in sync_of(org).last_error
 
 
+def test_each_organizations_connection_to_the_provider_is_released(clock, all_faxes, org,
+                                                                  other_org, opened_clients):
+    connection_for(org, api_url=DOWN_URL)
+    connection_for(other_org)
+    answer(all_faxes, "All_Faxes_Status", requests.ConnectionError("refused"), url=DOWN_URL)
+    sync_faxes()
+    assert [client.closed for client in opened_clients] == [True, True]
+
+
 def test_a_failing_organization_does_not_stop_the_others(clock, all_faxes, org, other_org):
     connection_for(org, api_url=DOWN_URL)  # org comes first
     connection_for(other_org)

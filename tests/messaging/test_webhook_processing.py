@@ -2,6 +2,7 @@
 newSMS shows only once getSMS confirms it (webhooks are unsigned, gap 14)."""
 
 import json
+from datetime import timedelta
 
 import pytest
 import responses
@@ -12,6 +13,8 @@ from messaging import webhooks
 from messaging.models import Conversation, EventState, Media, Message, WebhookEvent
 from messaging.tasks import process_webhook_events
 from portal.locks import job_lock
+from portal.models import JobLock
+from tests.messaging.conftest import NOW
 from tests.messaging.factories import (
     SMS_URL,
     MessageFactory,
@@ -303,3 +306,12 @@ def test_sms_connection_of_another_organization_is_not_used(number, other_org, p
     process_webhook_events()
     assert len(provider.calls) == 0
     assert states() == [EventState.FAILED]
+
+
+def test_lock_left_by_a_crashed_run_expires(number, org, confirmation_off):
+    JobLock.objects.create(name=f"process_webhook_events:{org.pk}", holder="dead:1",
+                           acquired_at=NOW - timedelta(minutes=10),
+                           expires_at=NOW - timedelta(minutes=5))
+    event(number, new_sms("in-1"))
+    process_webhook_events()
+    assert states() == [EventState.PROCESSED]

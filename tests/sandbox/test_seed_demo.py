@@ -29,10 +29,29 @@ def test_creates_demo_clinic_owned_by_demo(seeded):
     organization = Organization.objects.get(slug="demo")
     assert organization.name == "Demo Clinic"
     with scopes_disabled():
-        membership = Membership.objects.get(organization=organization)
+        membership = Membership.objects.get(organization=organization, role=Role.OWNER)
     assert membership.user.username == "demo"
     assert membership.role == Role.OWNER
     assert membership.user.check_password("demo")
+
+
+def test_demo_has_an_agent_and_a_viewer_login(seeded):
+    with scopes_disabled():
+        roles = dict(Membership.objects.filter(organization__slug="demo")
+                     .values_list("user__username", "role"))
+    assert roles == {"demo": Role.OWNER, "agent": Role.AGENT, "viewer": Role.VIEWER}
+    assert User.objects.get(username="agent").check_password("agent")
+
+
+def test_demo_numbers_are_registered_at_the_sandbox(seeded):
+    from messaging.models import MessagingNumber
+
+    with scopes_disabled():
+        numbers = {n.number: n for n in MessagingNumber.objects.filter(organization__slug="demo")}
+    assert set(numbers) == {"+13109549528", "+18056421414"}
+    callback = seeded.numbers.get(number="+18056421414").callback_url
+    assert callback == numbers["+18056421414"].webhook_url
+    assert numbers["+18056421414"].registered_at is not None
 
 
 def test_connections_point_at_the_sandbox_with_its_credentials(seeded):
@@ -47,8 +66,9 @@ def test_connections_point_at_the_sandbox_with_its_credentials(seeded):
     assert connections["fax"].time_zone == seeded.time_zone
 
 
-def test_creates_two_messaging_numbers(seeded):
-    assert seeded.numbers.count() == 2
+def test_creates_two_messaging_numbers_and_a_spare_one(seeded):
+    assert set(seeded.numbers.values_list("number", flat=True)) == {
+        "+13109549528", "+18056421414", "+16265550100"}
 
 
 def test_faxes_have_every_status_now(seeded):
