@@ -41,6 +41,7 @@ from accounts.axion import AxionError, OutcomeUnknown
 from accounts.models import ApiKey, Role
 from accounts.provider import NoConnection, describe_provider_error, is_timeout
 from accounts.tenancy import organization_scope
+from portal import logs
 from portal.pagination import keyset_page
 
 READ = ApiKey.Scope.READ.value
@@ -188,6 +189,8 @@ class OrganizationApiMixin:
         organization = getattr(request._request, "organization", None)
         if organization is not None and request.user.is_authenticated:
             self._contexts.enter_context(organization_scope(organization))
+            token = logs.organization_id.set(organization.pk)
+            self._contexts.callback(logs.organization_id.reset, token)
 
     @property
     def organization(self):

@@ -49,7 +49,7 @@ class LookupForm(forms.Form):
         required=False, label="References",
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "INV-1001\nINV-1002"}),
         help_text=f"One reference, or up to {MAX_REFERENCES} one per line or comma-separated.")
-    day = forms.DateField(required=False, label="Or every fax of a day",
+    day = forms.DateField(required=False, label="Every fax of a day",
                           widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):

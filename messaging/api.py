@@ -119,7 +119,9 @@ class SendSerializer(serializers.Serializer):
         return _renamed(super().get_fields(), "from_", "from")
 
     def validate(self, data):
-        encoded, media_type = data.get("media") or "", data.get("media_type")
+        # Line breaks and spaces, as MIME encoders write them, are not part of the file.
+        encoded = "".join((data.get("media") or "").split())
+        media_type = data.get("media_type")
         data["attachment"] = None
         if not encoded:
             if media_type:

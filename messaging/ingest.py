@@ -158,6 +158,9 @@ def _record(organization, incoming, add_unknown) -> list[Message]:
 
     new = [m for uuid, m in by_uuid.items() if uuid not in known]
     if not new:
+        # Known messages too: one stored by the send path may have a status update that
+        # arrived before its uuid was known.
+        apply_waiting_events(organization=organization, messages=list(known.values()))
         return list(known.values())
     conversations = _conversations(organization, new, numbers)
     rows = []
@@ -179,7 +182,7 @@ def _record(organization, incoming, add_unknown) -> list[Message]:
         Media(organization=organization, message=row, position=i, url=url)
         for row, m in zip(rows, new, strict=True) for i, url in enumerate(m.media)])
     _touch_conversations(rows, {m.uuid: m for m in new})
-    apply_waiting_events(organization=organization, messages=rows)
+    apply_waiting_events(organization=organization, messages=[*known.values(), *rows])
     return [*known.values(), *rows]
 
 

@@ -2,6 +2,7 @@
 
 from accounts.models import Connection, Organization
 from messaging.media import archive_organization_media
+from messaging.sending import reconcile_unknown_sends
 from messaging.sync import sync_organization_messages
 from messaging.webhooks import pending_organizations, process_organization_events
 from portal.jobs import for_each_organization
@@ -23,11 +24,16 @@ def process_webhook_events(organization_id: int | None = None) -> str:
     return f"{processed} events processed"
 
 
+def _sync_and_reconcile(organization: Organization) -> int:
+    seen = sync_organization_messages(organization=organization)
+    # Sends whose answer was lost are looked up once the new messages are in (gap 16).
+    reconcile_unknown_sends(organization=organization)
+    return seen
+
+
 def sync_messages(organization_id: int | None = None) -> str:
-    return for_each_organization(
-        "sync_messages", Connection.Kind.SMS,
-        lambda organization: sync_organization_messages(organization=organization),
-        organization_id=organization_id)
+    return for_each_organization("sync_messages", Connection.Kind.SMS, _sync_and_reconcile,
+                                 organization_id=organization_id)
 
 
 def archive_media(organization_id: int | None = None) -> str:

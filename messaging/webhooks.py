@@ -114,8 +114,13 @@ def receive_webhook(request, secret):
 def kick_processing() -> None:
     """Enqueue one processing job, at most once a second per process: a burst of events
     shares a job, and a single event is still processed within seconds."""
-    if cache.add(KICK_KEY, "1", timeout=1):
-        async_task("messaging.tasks.process_webhook_events", task_name="process_webhook_events")
+    try:
+        if cache.add(KICK_KEY, "1", timeout=1):
+            async_task("messaging.tasks.process_webhook_events",
+                       task_name="process_webhook_events")
+    except Exception as error:  # noqa: BLE001 - any broker or cache failure
+        # The event is stored: the periodic run processes it. The sender still gets its 200.
+        log.warning("could not enqueue webhook processing: %s", type(error).__name__)
 
 
 def pending_organizations() -> list[int]:

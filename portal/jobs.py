@@ -40,6 +40,17 @@ JOBS = [
     Job("sync_faxes", "faxes.tasks.sync_faxes", "FAX_SYNC_MINUTES",
         "Fetch today's faxes (and yesterday's early in the day) for every organization, "
         "and refresh faxes that are not final yet.", by_day=True),
+    Job("process_webhook_events", "messaging.tasks.process_webhook_events",
+        "WEBHOOK_PROCESS_MINUTES",
+        "Process stored webhook events left pending (a worker was down) or failed earlier."),
+    Job("sync_messages", "messaging.tasks.sync_messages", "SMS_SYNC_MINUTES",
+        "Fetch new messages with getSMS from the last watermark, for every SMS connection, "
+        "and settle sends whose outcome is unknown."),
+    Job("archive_media", "messaging.tasks.archive_media", "MEDIA_ARCHIVE_MINUTES",
+        "Copy MMS media into storage before the provider deletes it after 30 days."),
+    Job("renew_tokens", "accounts.tasks.renew_tokens", "TOKEN_RENEW_MINUTES",
+        "Log in again for connections whose session token is missing or expires within "
+        "5 days; mark those whose credentials are rejected."),
     Job("sandbox_advance", "sandbox.tasks.advance_due_messages", "SANDBOX_ADVANCE_MINUTES",
         "Sandbox: move due outbound messages from QUEUED to SENT/FAILED and notify.",
         per_organization=False),

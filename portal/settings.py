@@ -6,6 +6,7 @@ production deployment sets the variables documented in the README's configuratio
 
 import base64
 import hashlib
+import re
 from pathlib import Path
 
 import environ
@@ -249,6 +250,8 @@ CONTENT_SECURITY_POLICY = env.str(
 # --- REST API -------------------------------------------------------------------------
 # Requests per API key (or per logged-in user) and period: "120/min"; empty: no limit.
 API_RATE = env.str("API_RATE", default="120/min")
+if API_RATE and not re.fullmatch(r"[1-9]\d*/[smhd][a-z]*", API_RATE):
+    raise ImproperlyConfigured('API_RATE must look like "120/min" (per s, min, hour or day).')
 # Largest request body outside file uploads: the API takes an MMS file (3.5 MB) in base64.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=6 * 1024 * 1024)
 REST_FRAMEWORK = {

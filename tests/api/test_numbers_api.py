@@ -1,5 +1,7 @@
 """GET /api/v1/numbers/: the organization's messaging numbers, never their secrets."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.messaging.factories import MessagingNumberFactory
@@ -47,3 +49,15 @@ def test_the_key_lists_its_own_organizations_numbers_even_beside_a_session(org, 
 
 def test_a_send_only_key_cannot_list_numbers(sender_only):
     assert sender_only.get(URL).status_code == 403
+
+
+def test_the_list_costs_the_same_queries_at_any_page_size(org, api):
+    for n in range(10):
+        MessagingNumberFactory(organization=org, number=f"+1805642140{n}")
+    api.get(URL)
+    counts = []
+    for size in (1, 10):
+        with CaptureQueriesContext(connection) as queries:
+            api.get(URL, {"page_size": size})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

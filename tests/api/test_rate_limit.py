@@ -1,5 +1,9 @@
 """The per-key rate limit: 429 with Retry-After past API_RATE."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from tests.api.conftest import error_of, key_client, make_key
@@ -46,3 +50,11 @@ def test_an_empty_rate_means_no_limit(settings, api):
     settings.API_RATE = ""
     for _ in range(5):
         assert api.get(URL).status_code == 200
+
+
+def test_a_malformed_rate_stops_the_portal_from_starting():
+    environment = {**os.environ, "API_RATE": "lots", "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"],
+                            env=environment, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "API_RATE" in result.stderr

@@ -65,6 +65,14 @@ def test_media_is_sent_base64_and_kept(ok, api):
     assert api.get(media["url"]).content == PNG
 
 
+def test_base64_with_line_breaks_is_accepted(ok, api):
+    encoded = base64.encodebytes(PNG + b"\x00" * 100).decode()  # 76 characters a line
+    assert "\n" in encoded.strip()
+    response = post(api, {"from": OWN, "to": [OTHER], "media": encoded,
+                          "media_type": "image/png"})
+    assert response.status_code == 201, response.content
+
+
 def test_the_send_is_audited_with_the_key(org, ok, api):
     post(api, {"from": OWN, "to": [OTHER], "text": "Hi"})
     with scopes_disabled():

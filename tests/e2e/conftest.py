@@ -57,6 +57,11 @@ class Portal:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
         return result.stdout
 
+    def shell(self, code: str) -> str:
+        """Run Python in the portal's Django, e.g. to read what the sandbox holds."""
+        # --no-imports: Django 5.2's shell would print what it imported automatically.
+        return self.manage("shell", "--no-imports", "-c", code).strip()
+
     def start(self) -> None:
         self.manage("migrate", "--no-input")
         self.manage("seed_demo")
@@ -90,6 +95,7 @@ class Portal:
 
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory):
+    shutil.rmtree(RESULTS, ignore_errors=True)
     if not Path(CHROMIUM).exists():
         pytest.skip("No Chromium at /usr/bin/chromium: install Debian's chromium package "
                     "(make test does it with apt when it can).")
@@ -132,6 +138,12 @@ def page(browser, portal, request):
     if failed is not None and failed.failed:
         (RESULTS / f"{name}.html").write_text(page.content())
     context.close()
+
+
+# A 1x1 PNG, as an MMS attachment.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108020000009077"
+    "53de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082")
 
 
 def log_in(page, username: str = "demo", password: str = "demo") -> None:

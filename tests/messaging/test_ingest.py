@@ -208,3 +208,13 @@ def test_a_page_of_100_conversations_costs_one_query_each_plus_a_few(
             for n in range(100)]
     with django_assert_max_num_queries(115):
         record(org, *page)
+
+
+def test_waiting_update_of_a_message_stored_by_sending_is_applied_when_seen_again(org, number):
+    # The send path stored the message; its updatedSMS arrived before the uuid was known.
+    MessageFactory(conversation__own_number=number, uuid="out-1", status="QUEUED")
+    event = WebhookEventFactory(number=number, payload=updated_sms("out-1", status="FAILED"),
+                                state="waiting")
+    record(org, outbound("out-1", status="QUEUED"))
+    event.refresh_from_db()
+    assert (messages()[0].status, event.state) == ("FAILED", "processed")

@@ -213,7 +213,7 @@ def test_missing_token_logs_in_once(provider, sms):
 def test_sync_of_10000_messages_makes_101_get_sms_calls_and_no_login(provider):
     start = NOW - timedelta(days=10)
     catalogue = [message(f"m-{n:05d}", time=(start + timedelta(minutes=n)).strftime(
-        "%Y-%m-%dT%H:%M:%SZ"), src=f"+1310555{n % 1000:04d}") for n in range(10_000)]
+        "%Y-%m-%dT%H:%M:%SZ"), src=f"+1310555{n % 20:04d}") for n in range(10_000)]
 
     def get_sms(request):
         payload = json.loads(request.body)

@@ -4,7 +4,9 @@ a burst shares a job, a single event is still processed within seconds."""
 import json
 
 import pytest
+from django_scopes import scopes_disabled
 
+from messaging.models import EventState, WebhookEvent
 from tests.messaging.provider import new_sms
 
 
@@ -37,3 +39,13 @@ def test_event_seconds_after_a_burst_enqueues_a_new_job(client, number, kicks, c
     clock.shift(seconds)
     post(client, number, "in-0003")
     assert len(kicks) == 2
+
+
+def test_broker_down_still_answers_200_and_keeps_the_event(client, number, monkeypatch):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr("messaging.webhooks.async_task", broker_down)
+    assert post(client, number).status_code == 200
+    with scopes_disabled():
+        assert WebhookEvent.objects.get().state == EventState.PENDING
