@@ -42,6 +42,10 @@ class InvitationAdmin(admin.ModelAdmin):
     exclude = ("token_digest",)
     readonly_fields = ("accepted_at", "accepted_by")
 
+    def has_add_permission(self, request):
+        # Invitations need a token and an e-mail: members pages create them.
+        return False
+
 
 class AdminConnectionForm(ConnectionForm):
     class Meta(ConnectionForm.Meta):

@@ -56,7 +56,7 @@ def create_organization(*, name: str, slug: str, owner: User, time_zone: str = "
 
 
 def _check_may_manage(actor_membership: Membership, membership: Membership, new_role: str | None):
-    """Admins manage agents and viewers; only owners touch owners or make new ones."""
+    """Admins manage admins, agents and viewers; only owners touch owners or make new ones."""
     if not actor_membership.allows(Role.ADMIN):
         raise PermissionDenied("Only owners and admins manage members.")
     touches_owner = membership.role == Role.OWNER or new_role == Role.OWNER
@@ -67,9 +67,11 @@ def _check_may_manage(actor_membership: Membership, membership: Membership, new_
 def _check_keeps_an_owner(membership: Membership, new_role: str | None):
     if membership.role != Role.OWNER or new_role == Role.OWNER:
         return
-    others = (Membership.objects.filter(organization=membership.organization, role=Role.OWNER)
+    # Lock the owner rows (PostgreSQL) so two owners cannot demote each other at once.
+    others = (Membership.objects.select_for_update()
+              .filter(organization=membership.organization, role=Role.OWNER)
               .exclude(pk=membership.pk))
-    if not others.exists():
+    if not list(others):
         raise ValidationError("An organization always keeps an owner: make someone else "
                               "owner first.")
 

@@ -15,6 +15,8 @@ class Command(BaseCommand):
         total = 0
         with transaction.atomic():
             for model in apps.get_models():
+                if model._meta.proxy or not model._meta.managed:
+                    continue  # the concrete model's table is rotated once, by itself
                 columns = [f.column for f in model._meta.concrete_fields
                            if isinstance(f, EncryptedTextField)]
                 if columns:
