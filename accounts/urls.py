@@ -3,7 +3,6 @@ from django.urls import path
 from accounts import api_key_views, views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("no-organization/", views.no_organization, name="no_organization"),
     path("organization/switch/", views.switch_organization, name="switch_organization"),
     path("organization/members/", views.members, name="members"),

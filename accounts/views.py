@@ -1,4 +1,4 @@
-"""Pages of the accounts app: dashboard, switcher, members, invitations, connections, audit."""
+"""Pages of the accounts app: switcher, members, invitations, connections, audit log."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -18,15 +18,6 @@ AUDIT_PAGE_SIZE = 50
 
 def _validation_message(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-@member_required
-def dashboard(request):
-    connections = {c.kind: c for c in Connection.objects.all()}
-    return render(request, "accounts/dashboard.html", {
-        "fax_connection": connections.get(Connection.Kind.FAX),
-        "sms_connection": connections.get(Connection.Kind.SMS),
-    })
 
 
 @login_required

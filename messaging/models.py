@@ -273,3 +273,8 @@ class MessageSync(models.Model):
 
     def __str__(self):
         return f"Message sync of {self.organization_id}"
+
+    @property
+    def failing(self) -> bool:
+        return bool(self.last_error_at and (self.last_success_at is None
+                                            or self.last_error_at > self.last_success_at))

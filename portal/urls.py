@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from messaging.webhooks import receive_webhook
-from portal import health
+from portal import health, views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("messaging/", include("messaging.urls")),
     path("hooks/sms/<str:secret>/", receive_webhook, name="sms_webhook"),
     path("api/v1/", include("portal.api_urls")),
+    path("", views.dashboard, name="dashboard"),
     path("", include("accounts.urls")),
 ]
 

@@ -1,0 +1,27 @@
+"""The dashboard: what the organization's people look at first. It composes the apps'
+summaries (today's faxes, unread conversations, the connections) from the database only."""
+
+from django.db.models import Count, Sum
+from django.shortcuts import render
+
+from accounts.models import Connection
+from accounts.tenancy import member_required
+from faxes.models import FaxSync
+from faxes.services import counts_today
+from messaging.models import Conversation, MessageSync
+
+
+@member_required
+def dashboard(request):
+    connections = {c.kind: c for c in Connection.objects.all()}
+    unread = Conversation.objects.filter(unread_count__gt=0).aggregate(
+        conversations=Count("id"), messages=Sum("unread_count"))
+    return render(request, "dashboard.html", {
+        "fax_connection": connections.get(Connection.Kind.FAX),
+        "sms_connection": connections.get(Connection.Kind.SMS),
+        "counts": counts_today(request.organization),
+        "sync": FaxSync.objects.first(),
+        "message_sync": MessageSync.objects.first(),
+        "unread_conversations": unread["conversations"] or 0,
+        "unread_messages": unread["messages"] or 0,
+    })
