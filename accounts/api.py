@@ -42,7 +42,7 @@ from accounts.models import ApiKey, Role
 from accounts.provider import NoConnection, describe_provider_error, is_timeout
 from accounts.tenancy import organization_scope
 from portal import logs
-from portal.pagination import keyset_page
+from portal.pagination import _decode, keyset_page
 
 READ = ApiKey.Scope.READ.value
 SEND = ApiKey.Scope.SEND.value
@@ -232,6 +232,9 @@ class KeysetPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         size = self.get_page_size(request)
         cursor = request.query_params.get(self.cursor_query_param) or None
+        values = _decode(cursor, len(view.keyset_ordering)) if cursor else None
+        if values and any(isinstance(v, str) and "\x00" in v for v in values):
+            cursor = "-"  # no database takes NUL in a text value: an invalid cursor
         page = keyset_page(queryset, ordering=view.keyset_ordering, cursor=cursor, size=size)
         if cursor and not page.has_previous:
             # keyset_page reads a cursor it cannot use as the first page: say so instead.
