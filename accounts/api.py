@@ -234,15 +234,19 @@ class KeysetPagination(BasePagination):
         cursor = request.query_params.get(self.cursor_query_param) or None
         values = _decode(cursor, len(view.keyset_ordering)) if cursor else None
         if values and any(isinstance(v, str) and "\x00" in v for v in values):
-            cursor = "-"  # no database takes NUL in a text value: an invalid cursor
+            # No database takes NUL in a text value: made by hand, like any bad cursor.
+            raise self.invalid_cursor()
         page = keyset_page(queryset, ordering=view.keyset_ordering, cursor=cursor, size=size)
         if cursor and not page.has_previous:
             # keyset_page reads a cursor it cannot use as the first page: say so instead.
-            raise exceptions.ValidationError({self.cursor_query_param: [
-                "This cursor is not valid: use the `next` link of a page."]})
+            raise self.invalid_cursor()
         self.request = request
         self.page = page
         return page.items
+
+    def invalid_cursor(self) -> exceptions.ValidationError:
+        return exceptions.ValidationError({self.cursor_query_param: [
+            "This cursor is not valid: use the `next` link of a page."]})
 
     def get_next_link(self) -> str | None:
         if self.page.next_cursor is None:

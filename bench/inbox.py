@@ -2,8 +2,8 @@
 
 Fills one organization with --rows messages in 10,000 conversations, another with as many
 (so the tables hold two tenants), and a third with 1,000 messages in 30 conversations (a
-full inbox page); then times the inbox page and a conversation page of the large and the small organization,
-interleaved, in one run. Goal: at most 1.5 for each.
+full inbox page); then times the inbox page and a conversation page of the large and the
+small organization, interleaved, in one run. Goal: at most 1.5 for each.
 
     python bench/inbox.py [--database-url postgres://postgres@127.0.0.1:5432/test]
 

@@ -1,5 +1,8 @@
 """GET /api/v1/numbers/: the organization's messaging numbers, never their secrets."""
 
+import base64
+import json
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -45,6 +48,13 @@ def test_the_key_lists_its_own_organizations_numbers_even_beside_a_session(org, 
     client = key_client(api_key[1])
     client.force_login(outsider.user)
     assert [n["number"] for n in client.get(URL).json()["results"]] == ["+18056421414"]
+
+
+def test_a_cursor_made_by_hand_is_400(org, api):
+    cursor = base64.urlsafe_b64encode(json.dumps(["+1805\x00"]).encode()).decode()
+    response = api.get(URL, {"cursor": cursor})
+    assert response.status_code == 400
+    assert "cursor" in response.json()["error"]["fields"]
 
 
 def test_a_send_only_key_cannot_list_numbers(sender_only):
