@@ -55,9 +55,13 @@ def describe_provider_error(error: AxionError) -> str:
     return f"Axion answered with an error. {_WHAT_TO_DO}"
 
 
-def mark_credentials_rejected(*, organization: Organization, kind: str,
-                              error: AxionError) -> None:
-    """Flag the connection as failing, shown on its settings page and the dashboard."""
+def note_provider_failure(*, organization: Organization, kind: str,
+                          error: AxionError) -> None:
+    """Flag the connection as failing when the provider rejected its credentials (username
+    and password, or the API key): shown on its settings page and the dashboard. Other
+    failures (down, slow) say nothing about the credentials and change nothing."""
+    if not isinstance(error, WrongCredentials | NotAllowed):
+        return
     with organization_scope(organization):
         Connection.objects.filter(kind=kind, failing_since__isnull=True).update(
             failing_since=timezone.now())

@@ -2,6 +2,7 @@
 
 import logging
 
+from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -38,3 +39,12 @@ def audit_failed_login(sender, credentials, request=None, **kwargs):
         log.info("failed login for an unknown username from %s", client_ip(request))
         return
     _audit_in_each_organization(user, "auth.login_failed", request)
+
+
+@receiver(user_locked_out)
+def audit_lockout(sender, request, username, ip_address, **kwargs):
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    if user is None:
+        log.warning("logins locked out for an unknown username from %s", ip_address)
+        return
+    _audit_in_each_organization(user, "auth.locked_out", request)

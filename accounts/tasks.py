@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_scopes import scopes_disabled
 
-from accounts.axion import AxionError, WrongCredentials
+from accounts.axion import AxionError
 from accounts.models import Connection
-from accounts.provider import mark_credentials_rejected
+from accounts.provider import note_provider_failure
 from portal.locks import job_lock
 
 log = logging.getLogger(__name__)
@@ -46,11 +46,9 @@ def renew_tokens(organization_id: int | None = None) -> str:
             client = import_string(CLIENTS[connection.kind]).for_connection(connection)
             try:
                 client.login()
-            except WrongCredentials as error:
-                mark_credentials_rejected(organization=connection.organization,
-                                          kind=connection.kind, error=error)
-                failed += 1
             except AxionError as error:
+                note_provider_failure(organization=connection.organization,
+                                      kind=connection.kind, error=error)
                 log.warning("token renewal of connection %s failed: %s", connection.pk,
                             type(error).__name__)
                 failed += 1

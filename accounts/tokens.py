@@ -76,11 +76,19 @@ class ConnectionTokenStore:
             yield
 
 
-def transport_for(connection: Connection, dialect: Dialect, **options) -> AxionTransport:
+def transport_for(connection: Connection, dialect: Dialect, *, interactive: bool = False,
+                  **options) -> AxionTransport:
     """The transport of a connection, with the timeouts from settings.
 
-    `options` are passed to AxionTransport (tests give `sleep`, `clock`, `session`).
+    `interactive`: a person waits for the answer (a lookup, a send, a delete, a media
+    file), so one attempt with the shorter AXION_INTERACTIVE_READ_TIMEOUT rather than
+    retries that could keep the page waiting for a minute. `options` are passed to
+    AxionTransport (tests give `sleep`, `clock`, `session`).
     """
+    read_timeout = settings.AXION_READ_TIMEOUT
+    if interactive:
+        read_timeout = settings.AXION_INTERACTIVE_READ_TIMEOUT
+        options.setdefault("attempts", 1)
     return AxionTransport(
         url=connection.api_url,
         api_key=connection.api_key,
@@ -88,6 +96,6 @@ def transport_for(connection: Connection, dialect: Dialect, **options) -> AxionT
         password=connection.password,
         dialect=dialect,
         token_store=ConnectionTokenStore(connection),
-        timeout=(settings.AXION_CONNECT_TIMEOUT, settings.AXION_READ_TIMEOUT),
+        timeout=(settings.AXION_CONNECT_TIMEOUT, read_timeout),
         **options,
     )

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from accounts.axion import AxionError, WrongCredentials
+from accounts.axion import AxionError
 from accounts.models import Connection, Organization
-from accounts.provider import describe_provider_error, mark_credentials_rejected
+from accounts.provider import describe_provider_error, note_provider_failure
 from accounts.tenancy import organization_scope
 from faxes.client import FaxClient, FaxRecord
 from faxes.models import Fax, FaxStatus, FaxSync, fax_identity
@@ -100,7 +100,7 @@ def upsert_faxes(*, organization: Organization, records: Iterable[FaxRecord],
 
 def _client(organization: Organization) -> FaxClient | None:
     connection = fax_connection(organization)
-    return FaxClient.for_connection(connection) if connection else None
+    return FaxClient.for_connection(connection, interactive=True) if connection else None
 
 
 def _known_faxes(organization: Organization, **filters) -> list[Fax]:
@@ -109,9 +109,7 @@ def _known_faxes(organization: Organization, **filters) -> list[Fax]:
 
 
 def _provider_failed(organization: Organization, error: AxionError) -> str:
-    if isinstance(error, WrongCredentials):
-        mark_credentials_rejected(organization=organization, kind=Connection.Kind.FAX,
-                                  error=error)
+    note_provider_failure(organization=organization, kind=Connection.Kind.FAX, error=error)
     log.warning("fax lookup failed for organization %s: %s", organization.pk,
                 type(error).__name__)
     return describe_provider_error(error)

@@ -74,6 +74,12 @@ class _Echo:
         return value
 
 
+def _cell(value: str) -> str:
+    """A customer's reference that a spreadsheet will not run as a formula. (Numbers are
+    ours, normalised: a leading + there is E.164, not a formula.)"""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def _csv_rows(organization, faxes, ordering):
     writer = csv.writer(_Echo())
     tz = organization.tzinfo
@@ -82,7 +88,7 @@ def _csv_rows(organization, faxes, ordering):
     with organization_scope(organization):
         for fax in faxes.order_by(*ordering).iterator(chunk_size=EXPORT_CHUNK):
             yield writer.writerow([
-                fax.customer_field or "", fax.source_number, fax.destination_number,
+                _cell(fax.customer_field or ""), fax.source_number, fax.destination_number,
                 fax.sent_at.astimezone(tz).isoformat(), fax.pages, fax.status, fax.try_count,
                 fax.status_changed_at.astimezone(tz).isoformat(),
                 fax.last_seen_at.astimezone(tz).isoformat(),

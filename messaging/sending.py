@@ -181,7 +181,7 @@ def _hand_to_provider(message: Message, own: MessagingNumber,
         values = {"status": MessageStatus.FAILED,
                   "status_reason": "No SMS connection: an admin can add one under Connections."}
     else:
-        client = SmsClient.for_connection(connection)
+        client = SmsClient.for_connection(connection, interactive=True)
         file_b64 = base64.b64encode(attachment.content).decode() if attachment else None
         try:
             result = client.send_sms(own.number, message.destinations, message.text,
@@ -244,7 +244,7 @@ def delete_message(*, message: Message, user: User | None, actor_label: str = ""
         if connection is None:
             raise NoConnection("This organization has no SMS connection to delete the message "
                                "with: an admin can add one under Connections.")
-        SmsClient.for_connection(connection).delete_sms(message.uuid)
+        SmsClient.for_connection(connection, interactive=True).delete_sms(message.uuid)
     with organization_scope(organization):
         Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), text="")
     audit(organization=organization, action="message.deleted", actor=user,

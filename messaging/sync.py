@@ -12,9 +12,9 @@ from itertools import islice
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.axion import AxionError, WrongCredentials
+from accounts.axion import AxionError
 from accounts.models import Connection, Organization
-from accounts.provider import describe_provider_error, mark_credentials_rejected
+from accounts.provider import describe_provider_error, note_provider_failure
 from accounts.tenancy import organization_scope
 from messaging.client import SmsClient
 from messaging.ingest import incoming_from_provider, record_messages
@@ -55,9 +55,7 @@ def sync_organization_messages(*, organization: Organization,
             watermark = max(watermark, newest) if watermark else newest
             _save(state, watermark=watermark)
     except AxionError as error:
-        if isinstance(error, WrongCredentials):
-            mark_credentials_rejected(organization=organization, kind=Connection.Kind.SMS,
-                                      error=error)
+        note_provider_failure(organization=organization, kind=Connection.Kind.SMS, error=error)
         log.warning("message sync failed for organization %s: %s", organization.pk,
                     type(error).__name__)
         _save(state, last_error_at=now, last_error=describe_provider_error(error)[:500])

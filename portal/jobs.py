@@ -6,12 +6,15 @@ and what `python manage.py run_job NAME` runs once for operators and tests. To a
 add a `Job` to JOBS and its interval setting to settings.py.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from portal import logs
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def for_each_organization(job_name: str, kind: str, work, *,
     organizations = Organization.objects.filter(connections__kind=kind).distinct().order_by("pk")
     if organization_id is not None:
         organizations = organizations.filter(pk=organization_id)
-    done, skipped, total = 0, 0, 0
+    done, skipped, failed, total = 0, 0, 0, 0
     job_token = logs.job_name.set(job_name)
     try:
         for organization in organizations:
@@ -99,9 +102,13 @@ def for_each_organization(job_name: str, kind: str, work, *,
                 org_token = logs.organization_id.set(organization.pk)
                 try:
                     total += work(organization) or 0
+                    done += 1
+                except Exception:  # noqa: BLE001 - one organization must not stop the rest
+                    log.exception("%s failed for organization %s", job_name, organization.pk)
+                    failed += 1
                 finally:
                     logs.organization_id.reset(org_token)
-                done += 1
     finally:
         logs.job_name.reset(job_token)
-    return f"{done} organizations done, {skipped} skipped (already running), {total} items"
+    return (f"{done} organizations done, {failed} failed, {skipped} skipped (already "
+            f"running), {total} items")

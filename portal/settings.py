@@ -37,6 +37,9 @@ AXION_SANDBOX = env.bool("AXION_SANDBOX", default=DEBUG)
 # Timeouts of every call to the provider, in seconds: (connect, read).
 AXION_CONNECT_TIMEOUT = env.float("AXION_CONNECT_TIMEOUT", default=5.0)
 AXION_READ_TIMEOUT = env.float("AXION_READ_TIMEOUT", default=20.0)
+# Where a person waits for the answer (lookups, sends, deletes, media): one attempt, this
+# read timeout. Jobs use AXION_READ_TIMEOUT and retry what is safe to repeat.
+AXION_INTERACTIVE_READ_TIMEOUT = env.float("AXION_INTERACTIVE_READ_TIMEOUT", default=10.0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
+    "axes",
     "portal",
     "accounts",
     "faxes",
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.tenancy.OrganizationMiddleware",
+    # Last, as django-axes asks: answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -182,6 +188,19 @@ if not FIELD_ENCRYPTION_KEYS:
 
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses logins of a locked user or address before any check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins: after AXES_FAILURE_LIMIT failures a username, and separately an address,
+# is locked out for AXES_COOLOFF_MINUTES. A successful login resets the count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"

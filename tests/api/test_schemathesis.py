@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -63,9 +65,21 @@ def world(org, number, fax_connection, sms, provider):
 
 
 @pytest.fixture
-def api_schema(db, settings, world):
+def wsgi_app():
+    """The portal's WSGI application, keeping the test's database connection open across
+    requests, as Django's test client does (on PostgreSQL, the end of a request would
+    close it, and the test's transaction with it)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, settings, world, wsgi_app):
     settings.API_RATE = ""
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app)
 
 
 @pytest.fixture

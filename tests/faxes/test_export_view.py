@@ -119,3 +119,11 @@ def test_an_outsider_exports_none_of_the_organizations_faxes(outsider_client, or
     response = outsider_client.get(EXPORT)
     assert response["Content-Disposition"].startswith('attachment; filename="faxes-summit-')
     assert references(response) == ["theirs"]
+
+
+def test_a_reference_that_looks_like_a_formula_is_exported_as_text(viewer_client, org):
+    from tests.faxes.factories import FaxFactory
+
+    FaxFactory(organization=org, customer_field="=HYPERLINK(\"http://x\")")
+    body = b"".join(viewer_client.get("/faxes/export.csv").streaming_content).decode()
+    assert "'=HYPERLINK" in body

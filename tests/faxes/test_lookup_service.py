@@ -147,12 +147,22 @@ def test_a_failed_day_returns_the_known_faxes_of_that_day_in_the_org_zone(org, c
     assert result.faxes == [late]
 
 
-def test_a_timeout_is_retried_then_reported_as_slow(org, connection, provider, no_backoff):
+def test_a_timeout_is_reported_as_slow_without_retries_while_a_person_waits(
+        org, connection, provider, no_backoff):
     answer(provider, "Fax_Status", requests.ReadTimeout("read timed out"))
     result = lookup_references(organization=org, references=["test 1"])
     assert result.error.startswith("Axion did not answer in time.")
-    assert len(sent(provider, "Fax_Status")) == 3
-    assert no_backoff == [0.5, 1.0]
+    assert len(sent(provider, "Fax_Status")) == 1
+    assert no_backoff == []
+
+
+def test_a_lookup_waits_at_most_the_interactive_read_timeout(org, connection, provider,
+                                                             settings):
+    settings.AXION_INTERACTIVE_READ_TIMEOUT = 7.5
+    answer(provider, "Fax_Status", requests.ReadTimeout("read timed out"))
+    lookup_references(organization=org, references=["test 1"])
+    call = next(c for c in provider.calls if b"Fax_Status" in c.request.body)
+    assert call.request.req_kwargs["timeout"][1] == 7.5
 
 
 def test_an_unreadable_answer_says_so_and_stores_nothing(org, connection, provider):

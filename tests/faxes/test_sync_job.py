@@ -138,7 +138,7 @@ def test_one_login_without_a_token_then_the_token_is_reused(clock, all_faxes, or
 
 def test_synced_faxes_are_stored_and_counted(clock, all_faxes, org):
     connection_for(org)
-    assert sync_faxes() == "1 organizations done, 0 skipped (already running), 4 items"
+    assert sync_faxes() == "1 organizations done, 0 failed, 0 skipped (already running), 4 items"
     with scopes_disabled():
         assert Fax.objects.filter(organization=org).count() == 4
 
@@ -230,7 +230,7 @@ def test_an_organization_already_being_synced_is_skipped(clock, all_faxes, org):
     connection_for(org)
     JobLock.objects.create(name=f"sync_faxes:{org.pk}", holder="another process",
                            acquired_at=NOON, expires_at=NOON + timedelta(minutes=10))
-    assert sync_faxes() == "0 organizations done, 1 skipped (already running), 0 items"
+    assert sync_faxes() == "0 organizations done, 0 failed, 1 skipped (already running), 0 items"
     assert len(all_faxes.calls) == 0
 
 
@@ -244,3 +244,24 @@ def test_the_job_is_scheduled_every_fax_sync_minutes(settings):
     schedule = Schedule.objects.get(name="sync_faxes")
     assert schedule.func == "faxes.tasks.sync_faxes"
     assert schedule.minutes == settings.FAX_SYNC_MINUTES == 5
+
+
+def test_an_unexpected_error_in_one_organization_does_not_stop_the_others(
+        monkeypatch, org, other_org):
+    from faxes import tasks
+    from tests.factories import ConnectionFactory
+
+    ConnectionFactory(organization=org)
+    ConnectionFactory(organization=other_org)
+    synced = []
+
+    def sync(*, organization, day=None):
+        if organization == org:
+            raise RuntimeError("a bug")
+        synced.append(organization)
+        return 1
+
+    monkeypatch.setattr(tasks, "sync_organization", sync)
+    assert tasks.sync_faxes() == ("1 organizations done, 1 failed, 0 skipped (already "
+                                  "running), 1 items")
+    assert synced == [other_org]

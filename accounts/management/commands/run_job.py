@@ -1,5 +1,7 @@
 """Run one of the portal's jobs once, now, in this process."""
 
+import datetime
+
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organization
@@ -30,6 +32,9 @@ class Command(BaseCommand):
         if date:
             if not job.by_day:
                 raise CommandError(f"{name} does not take --date.")
-            kwargs["date"] = date
+            try:
+                kwargs["date"] = datetime.date.fromisoformat(date).isoformat()
+            except ValueError:
+                raise CommandError(f"--date {date!r} is not a date as YYYY-MM-DD.") from None
         result = job.function()(**kwargs)
         self.stdout.write(self.style.SUCCESS(f"{name}: {result}"))
