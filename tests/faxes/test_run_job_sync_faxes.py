@@ -35,7 +35,8 @@ def test_it_syncs_every_organization_once_and_says_so(all_faxes, org, other_org)
     connection_for(other_org)
     output = run()
     assert len(sent(all_faxes, "All_Faxes_Status")) == 2
-    assert "sync_faxes: 2 organizations done, 0 failed, 0 skipped (already running), 8 items" in output
+    assert ("sync_faxes: 2 organizations done, 0 failed, 0 skipped (already running), "
+            "8 items") in output
 
 
 def test_org_limits_the_run_to_one_organization(all_faxes, org, other_org):
