@@ -25,8 +25,16 @@ from accounts.tenancy import organization_scope
 
 
 def client_ip(request) -> str | None:
-    """The address the request came from (REMOTE_ADDR; a proxy sets it right, see README)."""
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The address the request came from: REMOTE_ADDR, or behind PROXY_COUNT trusted
+    proxies, the address the outermost of them saw (X-Forwarded-For, from the right)."""
+    if request is None:
+        return None
+    proxies = settings.PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                 if a.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
 
 
 def audit(*, organization: Organization, action: str, actor: User | None = None,

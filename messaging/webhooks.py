@@ -20,6 +20,7 @@ from django_scopes import scopes_disabled
 
 from accounts.axion import AxionError
 from accounts.models import Organization
+from accounts.services import client_ip
 from accounts.tenancy import organization_scope
 from messaging.client import SmsClient
 from messaging.events import NEW_SMS, Event, InvalidEvent, parse_event
@@ -39,6 +40,7 @@ from messaging.models import (
 )
 from messaging.services import sms_connection
 from portal.db import serialized_write
+from portal.ratelimit import over_limit
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,14 @@ def receive_webhook(request, secret):
     if request.method != "POST":
         # Not require_POST: it logs the path, secret included.
         return _unlogged(HttpResponseNotAllowed(["POST"]), "not a POST")
+    # Counted per client address, known secret or not: a flood from one address cannot
+    # use up the provider's allowance.
+    retry_after = over_limit(f"webhook:{client_ip(request)}",
+                             limit=settings.WEBHOOK_RATE_PER_MINUTE)
+    if retry_after:
+        response = JsonResponse({"error": "Too many requests from this address."}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return _unlogged(response, "rate limited")
     number = number_for_secret(secret)
     if number is None:
         return _unlogged(HttpResponseNotFound("Unknown webhook.", content_type="text/plain"),
