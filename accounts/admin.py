@@ -9,7 +9,15 @@ from django.contrib.auth.admin import UserAdmin
 
 from accounts import services
 from accounts.forms import ConnectionForm
-from accounts.models import AuditEntry, Connection, Invitation, Membership, Organization, User
+from accounts.models import (
+    ApiKey,
+    AuditEntry,
+    Connection,
+    Invitation,
+    Membership,
+    Organization,
+    User,
+)
 
 admin.site.register(User, UserAdmin)
 
@@ -94,4 +102,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are made on the organization's page (shown once there); staff may only see
+    them and revoke them. The digest is never shown."""
+
+    list_display = ("name", "organization", "prefix", "scopes", "created_at", "last_used_at",
+                    "revoked_at")
+    list_filter = ("organization",)
+    fields = ("organization", "name", "prefix", "scopes", "created_by", "created_at",
+              "last_used_at", "revoked_at")
+    readonly_fields = ("organization", "name", "prefix", "scopes", "created_by", "created_at",
+                       "last_used_at")
+
+    def has_add_permission(self, request):
         return False
