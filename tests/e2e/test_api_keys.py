@@ -2,12 +2,12 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, nav
 
 
 def test_create_an_api_key_see_it_once_and_use_it(page, portal):
     log_in(page)
-    page.get_by_role("link", name="API keys").click()
+    nav(page, "API keys")
     page.get_by_label("Name").fill("Order system")
     page.get_by_role("button", name="Make the key").click()
     key = page.get_by_label("The new API key").input_value()

@@ -4,7 +4,7 @@ import json
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, nav
 
 
 def _references(portal) -> list[str]:
@@ -23,7 +23,7 @@ def _today(portal) -> str:
 def test_lookups_history_and_export(page, portal):
     first, second, _ = _references(portal)
     log_in(page)
-    page.get_by_role("link", name="Faxes").click()
+    nav(page, "Faxes")
 
     page.get_by_label("References").fill(first)
     page.get_by_role("button", name="Look up").click()

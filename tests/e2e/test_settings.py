@@ -3,12 +3,12 @@ without ever seeing the stored secret."""
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, nav
 
 
 def test_add_a_number_and_see_its_webhook_registered(page):
     log_in(page)
-    page.get_by_role("link", name="Numbers").click()
+    nav(page, "Numbers")
     page.get_by_label("Number").fill("(626) 555-0100")
     page.get_by_label("Label").fill("Pharmacy")
     page.get_by_role("button", name="Add and register").click()
@@ -24,7 +24,7 @@ def test_edit_a_connection_without_seeing_the_secret(page, portal):
     password = portal.shell("from sandbox.models import SandboxAccount; "
                             "print(SandboxAccount.objects.get(username='demo-clinic').password)")
     log_in(page)
-    page.get_by_role("link", name="Connections").click()
+    nav(page, "Connections")
     page.locator("article", has_text="SMS API").get_by_role("link", name="Edit").click()
     expect(page.get_by_label("API key")).to_have_value("")
     expect(page.get_by_label("Password")).to_have_value("")
