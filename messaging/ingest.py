@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from accounts.models import Organization
 from accounts.tenancy import organization_scope
@@ -114,7 +115,14 @@ def _numbers(organization, incoming, add_unknown) -> dict[str, MessagingNumber]:
     wanted = {m.own_number for m in incoming}
     numbers = {n.number: n for n in MessagingNumber.objects.filter(number__in=wanted)}
     if add_unknown:
-        for number in sorted(wanted - numbers.keys()):
+        unknown = wanted - numbers.keys()
+        with scopes_disabled():
+            # A number of another organization stays theirs: its messages are skipped.
+            taken = set(MessagingNumber.objects.filter(number__in=unknown)
+                        .values_list("number", flat=True))
+        for number in sorted(unknown - taken):
+            if not number.startswith("+"):
+                continue  # not a number the portal can match (empty, or not E.164)
             new = MessagingNumber(organization=organization, number=number,
                                   label="Found by sync")
             new.set_new_secret()

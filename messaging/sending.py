@@ -25,7 +25,7 @@ from accounts.provider import NoConnection, describe_provider_error
 from accounts.services import audit
 from accounts.tenancy import organization_scope
 from messaging.client import SmsClient
-from messaging.ingest import participants_key
+from messaging.ingest import apply_waiting_events, participants_key
 from messaging.models import (
     Conversation,
     Direction,
@@ -217,6 +217,10 @@ def _apply_send_result(message: Message, values: dict) -> None:
             message.pk = message.id = Message.objects.get(uuid=values["uuid"]).pk
     for name, value in values.items():
         setattr(message, name, value)
+    if "uuid" in values:
+        # An updatedSMS may have come before the provider's answer did.
+        with organization_scope(message.organization):
+            apply_waiting_events(organization=message.organization, messages=[message])
 
 
 def _keep_sent_attachment(message: Message, attachment: Attachment) -> None:

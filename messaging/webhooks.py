@@ -50,7 +50,9 @@ KICK_KEY = "messaging:webhook-kick"
 # Headers worth keeping for inspection; never cookies or credentials.
 KEPT_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_USER_AGENT", "HTTP_X_FORWARDED_FOR",
                 "HTTP_X_REQUEST_ID", "REMOTE_ADDR")
-RETRY_LIMIT = 5
+# Each run tries a failed event once, and the periodic run comes every minute: an event
+# whose confirmation keeps failing is given up (state failed, kept) after about an hour.
+RETRY_LIMIT = 60
 
 
 def number_for_secret(secret: str) -> MessagingNumber | None:

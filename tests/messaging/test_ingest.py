@@ -218,3 +218,21 @@ def test_waiting_update_of_a_message_stored_by_sending_is_applied_when_seen_agai
     record(org, outbound("out-1", status="QUEUED"))
     event.refresh_from_db()
     assert (messages()[0].status, event.state) == ("FAILED", "processed")
+
+
+def test_sync_skips_a_number_of_another_organization_instead_of_failing(org, other_org):
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from messaging.ingest import IncomingMessage, record_messages
+    from messaging.models import Message
+    from tests.messaging.factories import MessagingNumberFactory
+
+    MessagingNumberFactory(organization=other_org, number="+13105550100")
+    incoming = IncomingMessage(uuid="x-1", own_number="+13105550100", source="+12135550143",
+                               destinations=["+13105550100"], text="hi", status="RECEIVED",
+                               sent_at=timezone.now())
+    assert record_messages(organization=org, incoming=[incoming],
+                           add_unknown_numbers=True) == []
+    with scopes_disabled():
+        assert not Message.objects.exists()
