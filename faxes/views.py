@@ -6,6 +6,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.models import Connection
 from accounts.tenancy import member_required, organization_scope
 from faxes import services
 from faxes.forms import FaxFilterForm, LookupForm
@@ -40,6 +41,7 @@ def fax_list(request):
         "page": page,
         "query": query.urlencode(),
         "sync": FaxSync.objects.first(),
+        "has_connection": Connection.objects.filter(kind=Connection.Kind.FAX).exists(),
         "counts": services.counts_today(request.organization),
     })
 

@@ -8,7 +8,7 @@ media file not archived yet. Live refresh polls the small `*_fragment` views.
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -120,10 +120,15 @@ def _send(request, form, *, own_number, recipients):
             attachment = sending.check_attachment(upload.read())
         except ValidationError as error:
             raise ValidationError({"attachment": error.message_dict["media"]}) from error
-    sent = sending.send_message(
-        organization=request.organization, user=request.user, own_number=own_number,
-        to=recipients, text=form.cleaned_data.get("text", ""), attachment=attachment,
-        idempotency_key=form.cleaned_data["send_token"], ip=client_ip(request))
+    try:
+        sent = sending.send_message(
+            organization=request.organization, user=request.user, own_number=own_number,
+            to=recipients, text=form.cleaned_data.get("text", ""), attachment=attachment,
+            idempotency_key=form.cleaned_data["send_token"], ip=client_ip(request))
+    except PermissionDenied as error:
+        # A number the member may not use (allowed_users): say so on the form; the generic
+        # 403 page would blame the member's role.
+        raise ValidationError({"from": str(error)}) from error
     for message in sent:
         if message.status == MessageStatus.FAILED:
             messages.error(request, f"Not sent to {message.destinations[0]}: "

@@ -1,14 +1,18 @@
 """Fixtures of the messaging tests: a frozen clock, a recorded provider, an organization
 with a number and a valid SMS connection, and a job queue whose worker is down."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import responses
 from django.core.cache import cache
 
-from tests.messaging.factories import MessagingNumberFactory, SmsConnectionFactory
-from tests.messaging.provider import OWN
+from tests.messaging.factories import (
+    ConversationFactory,
+    MessagingNumberFactory,
+    SmsConnectionFactory,
+)
+from tests.messaging.provider import OTHER, OWN
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -58,3 +62,18 @@ def kicks(monkeypatch) -> list[tuple]:
     monkeypatch.setattr("messaging.webhooks.async_task",
                         lambda *args, **kwargs: calls.append((args, kwargs)))
     return calls
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Archived media go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def conversation(number):
+    """A conversation of `number` with OTHER, last active two minutes ago."""
+    return ConversationFactory(own_number=number, participants=OTHER,
+                               last_message_at=NOW - timedelta(minutes=2),
+                               last_preview="Can I move my appointment?")

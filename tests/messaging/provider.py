@@ -58,3 +58,8 @@ def sent(provider, method: str) -> list[dict]:
     """The payloads posted for `method`, in order."""
     payloads = [json.loads(call.request.body) for call in provider.calls]
     return [p for p in payloads if p.get("method") == method]
+
+
+def accepted(uuid: str = "out-0001", *, time: str = "2024-03-01T12:00:00Z") -> dict:
+    """The answer to a sendSMS the provider took in: the message is QUEUED."""
+    return {"RESULT": "OK", "customerProvidedId": None, "time": time, "uuid": uuid}
