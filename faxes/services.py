@@ -5,13 +5,13 @@ Views, the API, the sync job and the command call these; nothing else talks to t
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from accounts.axion import AxionError
@@ -217,9 +217,12 @@ def counts_today(organization: Organization, now: datetime | None = None) -> dic
     """Today's faxes by status, in the organization's time zone, for the dashboard strip."""
     now = now or timezone.now()
     start, end = day_bounds(organization, now.astimezone(organization.tzinfo).date())
+    counts = dict.fromkeys(FaxStatus.values, 0)
     with organization_scope(organization):
-        rows = (Fax.objects.filter(sent_at__gte=start, sent_at__lt=end)
-                .values("status").annotate(n=Count("id")).order_by())
-        counts = {status: 0 for status in FaxStatus.values}
-        counts.update({row["status"]: row["n"] for row in rows})
+        # Counted here rather than with GROUP BY status: grouping tempts SQLite into the
+        # (organization, status, ...) index and a scan of every fax the organization has;
+        # ordered by time, the query reads one day through the time index.
+        statuses = (Fax.objects.filter(sent_at__gte=start, sent_at__lt=end)
+                    .order_by("-sent_at").values_list("status", flat=True))
+        counts.update(Counter(statuses))
     return counts

@@ -91,8 +91,9 @@ def sendable_number(*, organization: Organization, user: User, number: str) -> M
     return own
 
 
-def _conversation(organization: Organization, own: MessagingNumber, to: str) -> Conversation:
-    key = participants_key(own.number, [to])
+def _conversation(organization: Organization, own: MessagingNumber,
+                  to: list[str]) -> Conversation:
+    key = participants_key(own.number, to)
     conversation, _ = Conversation.objects.get_or_create(
         organization=organization, own_number=own, participants=key)
     return conversation
@@ -101,8 +102,10 @@ def _conversation(organization: Organization, own: MessagingNumber, to: str) -> 
 def send_message(*, organization: Organization, user: User | None, own_number: str,
                  to: list[str], text: str, attachment: Attachment | None = None,
                  idempotency_key: str = "", client_reference: str = "",
-                 actor_label: str = "", ip: str | None = None) -> list[Message]:
+                 actor_label: str = "", ip: str | None = None,
+                 group: bool = False) -> list[Message]:
     """Send one message to each recipient (each in its own conversation); returns them.
+    With `group` (a reply in a group conversation), one message to all of them together.
 
     Raises ValidationError for bad input and PermissionDenied for a number the user may
     not use. Provider failures do not raise: they are the returned messages' status.
@@ -117,15 +120,16 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
         own = sendable_number(organization=organization, user=user, number=own_number)
     else:
         own = sendable_number_for_api(organization=organization, number=own_number)
-    keys = [f"{idempotency_key}:{n}" if idempotency_key else "" for n in destinations]
+    batches = [destinations] if group else [[n] for n in destinations]
     sent = []
-    for destination, key in zip(destinations, keys, strict=True):
-        message, created = _record_send(organization, own, destination, text, user, key,
+    for batch in batches:
+        key = f"{idempotency_key}:{batch[0]}" if idempotency_key else ""
+        message, created = _record_send(organization, own, batch, text, user, key,
                                         client_reference)
         if created:
             _hand_to_provider(message, own, attachment)
             audit(organization=organization, action="message.sent", actor=user,
-                  actor_label=actor_label, target=destination, ip=ip,
+                  actor_label=actor_label, target=",".join(batch)[:300], ip=ip,
                   detail={"from": own.number, "status": message.status,
                           "media": attachment.content_type if attachment else ""})
         sent.append(message)
@@ -141,7 +145,7 @@ def sendable_number_for_api(*, organization: Organization, number: str) -> Messa
     return own
 
 
-def _record_send(organization, own, destination, text, user, key, client_reference):
+def _record_send(organization, own, destinations, text, user, key, client_reference):
     """The SENDING row of a send, or the existing one for a repeated idempotency key."""
     with organization_scope(organization):
         if key:
@@ -153,9 +157,9 @@ def _record_send(organization, own, destination, text, user, key, client_referen
             with transaction.atomic():
                 message = Message.objects.create(
                     organization=organization, uuid=LOCAL_PREFIX + uuid_module.uuid4().hex,
-                    conversation=_conversation(organization, own, destination),
+                    conversation=_conversation(organization, own, destinations),
                     direction=Direction.OUTBOUND, source=own.number,
-                    destinations=[destination], text=text, status=MessageStatus.SENDING,
+                    destinations=destinations, text=text, status=MessageStatus.SENDING,
                     sent_at=now, sender_user=user, idempotency_key=key,
                     customer_provided_id=client_reference[:200])
                 _touch(message)

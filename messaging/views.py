@@ -110,7 +110,7 @@ def conversation_fragment(request, pk):
         "may_send": sending.may_send_or_delete(request.membership)})
 
 
-def _send(request, form, *, own_number, recipients):
+def _send(request, form, *, own_number, recipients, group=False):
     attachment = None
     upload = form.cleaned_data.get("attachment")
     if upload:
@@ -124,17 +124,19 @@ def _send(request, form, *, own_number, recipients):
         sent = sending.send_message(
             organization=request.organization, user=request.user, own_number=own_number,
             to=recipients, text=form.cleaned_data.get("text", ""), attachment=attachment,
-            idempotency_key=form.cleaned_data["send_token"], ip=client_ip(request))
+            idempotency_key=form.cleaned_data["send_token"], ip=client_ip(request),
+            group=group)
     except PermissionDenied as error:
         # A number the member may not use (allowed_users): say so on the form; the generic
         # 403 page would blame the member's role.
         raise ValidationError({"from": str(error)}) from error
     for message in sent:
         if message.status == MessageStatus.FAILED:
-            messages.error(request, f"Not sent to {message.destinations[0]}: "
+            messages.error(request, f"Not sent to {', '.join(message.destinations)}: "
                                     f"{message.status_reason}")
         elif message.status == MessageStatus.UNKNOWN:
-            messages.warning(request, f"To {message.destinations[0]}: {message.status_reason}")
+            messages.warning(request,
+                             f"To {', '.join(message.destinations)}: {message.status_reason}")
     return sent
 
 
@@ -152,7 +154,7 @@ def reply(request, pk):
     if form.is_valid():
         try:
             _send(request, form, own_number=conversation.own_number.number,
-                  recipients=conversation.participant_list)
+                  recipients=conversation.participant_list, group=True)
         except ValidationError as error:
             _form_errors(form, error)
         else:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scopes_disabled
 from requests.exceptions import ReadTimeout
 
+from accounts.axion import AxionError
 from messaging import sending
 from messaging.models import Message, MessageStatus
 from tests.factories import UserFactory
@@ -130,6 +131,15 @@ def test_same_idempotency_key_sends_once(org, agent, number, sms, provider):
     assert len(sent(provider, "sendSMS")) == 1
 
 
+def test_group_send_is_one_message_in_the_group_conversation(org, agent, number, sms,
+                                                             provider):
+    answer(provider, "sendSMS", accepted())
+    [row] = sending.send_message(organization=org, user=agent.user, own_number=OWN,
+                                 to=["3105550142", OTHER], text="Hi all", group=True)
+    assert sent(provider, "sendSMS")[0]["destinationNumbers"] == ["+13105550142", OTHER]
+    assert reloaded(row).conversation.participants == f"+13105550142,{OTHER}"
+
+
 def test_text_longer_than_1600_characters_is_refused(org, agent, number, sms, provider):
     with pytest.raises(ValidationError, match="At most 1600 characters"):
         send(org, agent, text="x" * 1601)
@@ -150,7 +160,7 @@ def test_conversation_shows_the_send_as_its_last_message(org, agent, number, sms
 def test_provider_refusal_leaves_the_message(org, conversation, sms, provider, agent):
     row = MessageFactory(conversation=conversation, uuid="out-0001")
     answer(provider, "deleteSMS", error("NOT FOUND"))
-    with pytest.raises(Exception, match="NOT FOUND"):
+    with pytest.raises(AxionError, match="NOT FOUND"):
         sending.delete_message(message=row, user=agent.user)
     assert reloaded(row).deleted_at is None
 
