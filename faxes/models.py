@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_scopes import ScopedManager
 
 from accounts.models import Organization
+from portal.models import SyncOutcome
 
 
 class FaxStatus(models.TextChoices):
@@ -90,21 +91,14 @@ class Fax(models.Model):
         return self.status in FaxStatus.final()
 
 
-class FaxSync(models.Model):
+class FaxSync(SyncOutcome):
     """When the organization's faxes were last synced, and the last error if it failed."""
 
     organization = models.OneToOneField(Organization, on_delete=models.CASCADE,
                                         related_name="+")
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    last_error_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
 
     objects = ScopedManager(organization="organization")
 
     def __str__(self):
         return f"Fax sync of {self.organization_id}"
 
-    @property
-    def failing(self) -> bool:
-        return bool(self.last_error_at and (self.last_success_at is None
-                                            or self.last_error_at > self.last_success_at))

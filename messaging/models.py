@@ -10,6 +10,7 @@ from django_scopes import ScopedManager
 
 from accounts.fields import EncryptedTextField
 from accounts.models import Organization
+from portal.models import SyncOutcome
 
 
 def secret_digest(secret: str) -> str:
@@ -259,22 +260,15 @@ class WebhookEvent(models.Model):
         return f"{self.event_type or 'event'} {self.message_uuid} ({self.state})"
 
 
-class MessageSync(models.Model):
+class MessageSync(SyncOutcome):
     """The watermark of an organization's message sync: the newest message time seen."""
 
     organization = models.OneToOneField(Organization, on_delete=models.CASCADE,
                                         related_name="+")
     watermark = models.DateTimeField(null=True, blank=True)
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    last_error_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
 
     objects = ScopedManager(organization="organization")
 
     def __str__(self):
         return f"Message sync of {self.organization_id}"
 
-    @property
-    def failing(self) -> bool:
-        return bool(self.last_error_at and (self.last_success_at is None
-                                            or self.last_error_at > self.last_success_at))

@@ -27,3 +27,19 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SyncOutcome(models.Model):
+    """When a sync last succeeded, and its last error: shown on the pages it feeds."""
+
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def failing(self) -> bool:
+        return bool(self.last_error_at and (self.last_success_at is None
+                                            or self.last_error_at > self.last_success_at))
