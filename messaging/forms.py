@@ -48,7 +48,8 @@ class ComposeForm(forms.Form):
                                  help_text="jpg, png, gif or mp3, at most 3.5 MB.",
                                  widget=forms.ClearableFileInput(
                                      attrs={"accept": ".jpg,.jpeg,.png,.gif,.mp3"}))
-    send_token = forms.CharField(widget=forms.HiddenInput)
+    send_token = forms.CharField(widget=forms.HiddenInput, max_length=40,
+                                 error_messages={"required": "The form expired: send again."})
 
     def __init__(self, *args, numbers=(), reply=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -255,6 +255,11 @@ def delete_message(*, message: Message, user: User | None, actor_label: str = ""
         SmsClient.for_connection(connection, interactive=True).delete_sms(message.uuid)
     with organization_scope(organization):
         Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), text="")
+        # The provider's delete is permanent: the portal's copies of its media go too.
+        for media in Media.objects.filter(message=message):
+            if media.file:
+                media.file.delete(save=False)
+        Media.objects.filter(message=message).update(file="", state=MediaState.GONE)
     audit(organization=organization, action="message.deleted", actor=user,
           actor_label=actor_label, target=message.uuid, ip=ip)
 

@@ -2,6 +2,7 @@
 outcome is unknown."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -220,3 +221,23 @@ def test_reconcile_without_unknown_sends_asks_nothing(org, sms, provider, conver
     MessageFactory(conversation=conversation, status=MessageStatus.QUEUED)
     assert sending.reconcile_unknown_sends(organization=org) == 0
     assert len(provider.calls) == 0
+
+
+def test_deleting_a_message_removes_its_archived_media(org, number, media_root):
+    from django.core.files.base import ContentFile
+    from django_scopes import scopes_disabled
+
+    from messaging.models import MediaState
+    from messaging.sending import delete_message
+    from tests.messaging.factories import MediaFactory, MessageFactory
+
+    message = MessageFactory(organization=org, uuid="local-abc")
+    media = MediaFactory(organization=org, message=message, state=MediaState.ARCHIVED)
+    with scopes_disabled():
+        media.file.save("x.png", ContentFile(b"\x89PNG\r\n\x1a\nbytes"), save=True)
+    path = Path(media.file.path)
+    delete_message(message=message, user=None)
+    with scopes_disabled():
+        media.refresh_from_db()
+    assert media.state == MediaState.GONE and not media.file
+    assert not path.exists()
