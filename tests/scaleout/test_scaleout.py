@@ -111,11 +111,18 @@ def cluster(database, tmp_path_factory):
     ] + [subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env,
                           stdout=log, stderr=log) for _ in range(2)]
     started = time.time()
-    for port in ports:
-        _wait(lambda p=port: _http("GET", f"http://127.0.0.1:{p}/healthz")[0] == 200, 60,
-              f"gunicorn on {port}")
-    yield {"urls": [f"http://127.0.0.1:{p}" for p in ports], "key": key, "manage": manage,
-           "started": started}
+    try:
+        for port in ports:
+            _wait(lambda p=port: _http("GET", f"http://127.0.0.1:{p}/healthz")[0] == 200,
+                  60, f"gunicorn on {port}")
+        yield {"urls": [f"http://127.0.0.1:{p}" for p in ports], "key": key,
+               "manage": manage, "started": started}
+    finally:
+        _stop(processes)
+        log.close()
+
+
+def _stop(processes) -> None:
     for process in processes:
         process.terminate()
     for process in processes:
@@ -123,7 +130,6 @@ def cluster(database, tmp_path_factory):
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-    log.close()
 
 
 def _state(cluster) -> dict:
