@@ -81,7 +81,8 @@ def participants_key(own_number: str, numbers: list[str]) -> str:
     return ",".join(sorted(others))
 
 
-def _preview(text: str, media_count: int) -> str:
+def conversation_preview(text: str, media_count: int) -> str:
+    """The inbox line of a message: its text on one line, or a note of its attachment."""
     text = " ".join((text or "").split())
     if not text and media_count:
         return "📎 Attachment"
@@ -213,7 +214,8 @@ def _touch_conversations(rows: list[Message], incoming: dict[str, IncomingMessag
         # Only a newer message replaces the last one (sync may bring older ones later).
         if conversation.last_message_at is None or conversation.last_message_at < row.sent_at:
             conversation.last_message_at = row.sent_at
-            conversation.last_preview = _preview(row.text, len(incoming[row.uuid].media))
+            conversation.last_preview = conversation_preview(
+                row.text, len(incoming[row.uuid].media))
             conversation.last_direction = row.direction
         Conversation.objects.filter(pk=conversation.pk).update(
             unread_count=conversation.unread_count,

@@ -25,7 +25,7 @@ from accounts.provider import NoConnection, describe_provider_error
 from accounts.services import audit
 from accounts.tenancy import organization_scope
 from messaging.client import SmsClient
-from messaging.ingest import apply_waiting_events, participants_key
+from messaging.ingest import apply_waiting_events, conversation_preview, participants_key
 from messaging.models import (
     Conversation,
     Direction,
@@ -80,13 +80,15 @@ def parse_destinations(values: list[str]) -> list[str]:
     return numbers
 
 
-def sendable_number(*, organization: Organization, user: User, number: str) -> MessagingNumber:
-    """The organization's number `number` if `user` may send from it."""
+def sendable_number(*, organization: Organization, user: User | None,
+                    number: str) -> MessagingNumber:
+    """The organization's number `number` if `user` may send from it. Without a user (an
+    API key acts for the organization), any number of the organization."""
     with organization_scope(organization):
         own = MessagingNumber.objects.filter(number=number).first()
     if own is None:
         raise ValidationError({"from": f"{number} is not a number of this organization."})
-    if not own.may_send(user):
+    if user is not None and not own.may_send(user):
         raise PermissionDenied(f"You may not send from {own.number}.")
     return own
 
@@ -116,10 +118,7 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
     if len(text) > MAX_TEXT_LENGTH:
         raise ValidationError({"text": f"At most {MAX_TEXT_LENGTH} characters."})
     destinations = parse_destinations(to)
-    if user is not None:
-        own = sendable_number(organization=organization, user=user, number=own_number)
-    else:
-        own = sendable_number_for_api(organization=organization, number=own_number)
+    own = sendable_number(organization=organization, user=user, number=own_number)
     batches = [destinations] if group else [[n] for n in destinations]
     sent = []
     for batch in batches:
@@ -134,15 +133,6 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
                           "media": attachment.content_type if attachment else ""})
         sent.append(message)
     return sent
-
-
-def sendable_number_for_api(*, organization: Organization, number: str) -> MessagingNumber:
-    """API keys act for the organization: any of its numbers."""
-    with organization_scope(organization):
-        own = MessagingNumber.objects.filter(number=number).first()
-    if own is None:
-        raise ValidationError({"from": f"{number} is not a number of this organization."})
-    return own
 
 
 def _record_send(organization, own, destinations, text, user, key, client_reference):
@@ -170,7 +160,8 @@ def _record_send(organization, own, destinations, text, user, key, client_refere
 
 
 def _touch(message: Message) -> None:
-    preview = " ".join(message.text.split())[:140] or "📎 Attachment"
+    # A send has a text or an attachment: no text means an attachment.
+    preview = conversation_preview(message.text, media_count=0 if message.text else 1)
     Conversation.objects.filter(pk=message.conversation_id).update(
         last_message_at=message.sent_at, last_preview=preview,
         last_direction=Direction.OUTBOUND)
