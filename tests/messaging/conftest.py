@@ -7,6 +7,7 @@ import pytest
 import responses
 from django.core.cache import cache
 
+from messaging import webhooks
 from tests.messaging.factories import (
     ConversationFactory,
     MessagingNumberFactory,
@@ -25,9 +26,11 @@ def clock(time_machine):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """The webhook kick is throttled through the cache: no test sees another's."""
+def empty_cache(monkeypatch):
+    """Rate limits live in the cache and the webhook kick is throttled per process: no test
+    sees another's."""
     cache.clear()
+    monkeypatch.setattr(webhooks, "_kick_throttle", webhooks._Throttle(seconds=1))
     yield
     cache.clear()
 
