@@ -30,8 +30,8 @@ from pathlib import Path
 
 from _setup import ROOT, bench_database, configure_django, parse_args
 
-ROUNDS = 3
-SECONDS = 8
+ROUNDS = 5
+SECONDS = 5
 WARM_UP_SECONDS = 3
 CONNECTIONS = 16
 

@@ -54,8 +54,30 @@ def _media(value) -> list[str]:
         return [value.strip()]
     return []
 
+def check_event(body: bytes) -> tuple[str, str]:
+    """The kind and uuid of the event in a raw body, or InvalidEvent saying what is wrong
+    with it. All that the webhook endpoint needs: it stores the body and answers."""
+    data = _valid_data(body)
+    return data["event"], str(data["uuid"]).strip()
+
+
 def parse_event(body: bytes) -> Event:
     """The event in a raw body, or InvalidEvent saying what is wrong with it."""
+    data = _valid_data(body)
+    kind, uuid = data["event"], str(data["uuid"]).strip()
+    if kind == UPDATED_SMS:
+        return Event(kind=kind, uuid=uuid, status=str(data["status"]).strip().upper(),
+                     time=_time(data.get("time")),
+                     own_number=normalize_number(str(data.get("messagingNumber") or "")))
+    return Event(kind=kind, uuid=uuid, time=_time(data["time"]),
+                 own_number=normalize_number(str(data["number"])),
+                 source=normalize_number(str(data["sourceNumber"])),
+                 destinations=[normalize_number(str(n)) for n in data["destinationNumbers"]],
+                 text=str(data.get("text") or ""), media=_media(data.get("media")))
+
+
+def _valid_data(body: bytes) -> dict:
+    """The body's JSON object, checked for everything that can make an event unusable."""
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -68,21 +90,11 @@ def parse_event(body: bytes) -> Event:
     missing = [key for key in _REQUIRED[kind] if data.get(key) in (None, "")]
     if missing:
         raise InvalidEvent(f"{kind} lacks {', '.join(missing)}.")
-    uuid = str(data["uuid"]).strip()
-    if len(uuid) > MAX_UUID_LENGTH:
+    if len(str(data["uuid"]).strip()) > MAX_UUID_LENGTH:
         raise InvalidEvent(f"{kind} has a uuid longer than {MAX_UUID_LENGTH} characters.")
-    if kind == UPDATED_SMS:
-        return Event(kind=kind, uuid=uuid, status=str(data["status"]).strip().upper(),
-                     time=_time(data.get("time")),
-                     own_number=normalize_number(str(data.get("messagingNumber") or "")))
-    time = _time(data["time"])
-    destinations = data["destinationNumbers"]
-    if time is None:
-        raise InvalidEvent("newSMS has a time that is not ISO 8601.")
-    if not isinstance(destinations, list):
-        raise InvalidEvent("newSMS destinationNumbers is not a list.")
-    return Event(kind=kind, uuid=uuid, time=time,
-                 own_number=normalize_number(str(data["number"])),
-                 source=normalize_number(str(data["sourceNumber"])),
-                 destinations=[normalize_number(str(n)) for n in destinations],
-                 text=str(data.get("text") or ""), media=_media(data.get("media")))
+    if kind == NEW_SMS:
+        if _time(data["time"]) is None:
+            raise InvalidEvent("newSMS has a time that is not ISO 8601.")
+        if not isinstance(data["destinationNumbers"], list):
+            raise InvalidEvent("newSMS destinationNumbers is not a list.")
+    return data

@@ -1,11 +1,12 @@
-"""parse_event: the provider's raw webhook bodies (gaps 11, 12, 13 and 18)."""
+"""parse_event and check_event: the provider's raw webhook bodies (gaps 11, 12, 13 and 18)."""
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
 
-from messaging.events import NEW_SMS, UPDATED_SMS, InvalidEvent, parse_event
+from messaging.events import NEW_SMS, UPDATED_SMS, InvalidEvent, check_event, parse_event
 from tests.messaging.provider import new_sms, updated_sms
 
 
@@ -122,3 +123,24 @@ def test_updated_sms_time_that_does_not_exist_is_no_time():
 def test_uuid_longer_than_64_characters_is_invalid():
     with pytest.raises(InvalidEvent, match="longer than 64"):
         parse(new_sms("u" * 65))
+
+
+# check_event: what the webhook endpoint runs before it stores a body.
+
+def test_check_event_gives_kind_and_uuid():
+    assert check_event(json.dumps(new_sms(" in-0042 ")).encode()) == (NEW_SMS, "in-0042")
+    assert check_event(json.dumps(updated_sms()).encode())[0] == UPDATED_SMS
+
+
+@pytest.mark.parametrize("body", [
+    b"{not json", b"[]", json.dumps({"event": "deletedSMS", "uuid": "1"}).encode(),
+    json.dumps({"event": "newSMS", "uuid": "1"}).encode(),
+    json.dumps(new_sms(time="2024-02-30T10:00:00Z")).encode(),
+    json.dumps({**new_sms(), "destinationNumbers": "+18056421414"}).encode(),
+    json.dumps(new_sms("u" * 65)).encode(),
+])
+def test_check_event_refuses_what_parse_event_refuses_with_the_same_reason(body):
+    with pytest.raises(InvalidEvent) as parsing:
+        parse_event(body)
+    with pytest.raises(InvalidEvent, match=re.escape(str(parsing.value))):
+        check_event(body)
