@@ -23,10 +23,17 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 # Django is imported once, in the master; a worker that replaces one after max_requests is
 # a fork, not a second start of Django (about a second of CPU each, every 2,000 requests).
-# Nothing opens a database connection at import, so workers never share one.
 preload_app = True
 # Access log without the query string and with webhook secrets cut out.
 logger_class = "portal.redaction.RedactingGunicornLogger"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "" turns it off
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def pre_fork(server, worker):
+    """The app is preloaded in the master: should anything there have opened a database
+    connection, close it before the fork, so that no two workers ever share one."""
+    from django.db import connections
+
+    connections.close_all()
