@@ -1,10 +1,12 @@
 """The portal's URLs plus /bench/bare/, a view that only answers 200: the ceiling that
-the webhook endpoint is measured against, through the same middleware and server."""
+the webhook endpoint is measured against, through the same middleware and server; and
+/bench/floor/, the least that storing each request costs."""
 
 from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from portal.db import prepared_cursor, serialized_write
 from portal.urls import urlpatterns as portal_urlpatterns
 
 
@@ -13,4 +15,13 @@ def bare(request):
     return HttpResponse(b'{"status":"ok"}', content_type="application/json")
 
 
-urlpatterns = [path("bench/bare/", bare), *portal_urlpatterns]
+@csrf_exempt
+def floor(request):
+    """One prepared INSERT of the body into bench_floor (made by the benchmark), nothing
+    else: what storing a request before answering costs at the least."""
+    with serialized_write(), prepared_cursor() as cursor:
+        cursor.execute("INSERT INTO bench_floor (body) VALUES (%s)", [request.body])
+    return HttpResponse(b'{"status":"ok"}', content_type="application/json")
+
+
+urlpatterns = [path("bench/bare/", bare), path("bench/floor/", floor), *portal_urlpatterns]
