@@ -58,11 +58,12 @@ RETRY_LIMIT = 60
 
 
 def number_for_secret(secret: str) -> MessagingNumber | None:
-    """The number whose webhook secret this is. The lookup is by SHA-256 digest, so its
-    timing says nothing about the secret; the final comparison is constant-time anyway."""
+    """The number whose webhook secret this is, for the rare answer that needs it before
+    anything is stored (a body too large). The lookup is by SHA-256 digest, so its timing
+    says nothing about the secret; the final comparison is constant-time anyway."""
     wanted = secret_digest(secret)
     with scopes_disabled():
-        # Only what the endpoint needs: no join, no decryption, on every request.
+        # Only what the endpoint needs: no join, no decryption.
         found = list(MessagingNumber.objects.only("id", "organization_id",
                                                   "webhook_secret_digest")
                      .filter(webhook_secret_digest=wanted).order_by()[:1])

@@ -123,7 +123,7 @@ if (DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
         and DATABASE_PREPARED_STATEMENTS):
     # Django turns prepared statements off for every cursor; its own cursors bind
     # parameters on the client and are never prepared, so this reaches only ours.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, locks and jobs ------------------------------------------------------------
