@@ -2,6 +2,7 @@
 them (30 days after the message, gap 17), served to members from there."""
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,6 +21,9 @@ from portal.filetypes import MMS_TYPES, sniff
 log = logging.getLogger(__name__)
 
 BATCH = 50
+# A run of the job goes on, a batch at a time, until nothing is due or this much time has
+# passed: well inside the job timeout (Q_TIMEOUT); the next run goes on from there.
+RUN_SECONDS = 60
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -27,21 +31,34 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(minutes=5) * 2 ** max(attempts - 1, 0), timedelta(days=1))
 
 
-def archive_organization_media(*, organization: Organization,
-                               now: datetime | None = None) -> int:
-    """Archive the organization's due media, a batch at a time; returns how many were."""
+def archive_organization_media(*, organization: Organization, now: datetime | None = None,
+                               deadline: float | None = None) -> int:
+    """Archive the organization's due media: one batch, then more until none is due or the
+    run's `deadline` (time.monotonic()) has passed; returns how many were archived.
+
+    A busy organization receives more media per run interval than one batch: stopping after
+    a batch would let the backlog grow until the provider deletes what was never archived.
+    Every organization gets its first batch, whatever the others took.
+    """
     now = now or timezone.now()
+    if deadline is None:
+        deadline = time.monotonic() + RUN_SECONDS
     connection = sms_connection(organization)
     if connection is None:
         return 0
-    client = SmsClient.for_connection(connection)
     archived = 0
-    with organization_scope(organization):
-        due = list(Media.objects.filter(state=MediaState.PENDING, next_attempt_at__lte=now)
-                   .order_by("next_attempt_at", "id")[:BATCH])
-    for media in due:
-        archived += archive_one(media=media, client=client, now=now)
-    return archived
+    with SmsClient.for_connection(connection) as client:
+        while True:
+            # Every media of a batch leaves the due set: archived, gone, rejected, or due
+            # again only after its retry delay.
+            with organization_scope(organization):
+                due = list(Media.objects.filter(state=MediaState.PENDING,
+                                                next_attempt_at__lte=now)
+                           .order_by("next_attempt_at", "id")[:BATCH])
+            for media in due:
+                archived += archive_one(media=media, client=client, now=now)
+            if len(due) < BATCH or time.monotonic() >= deadline:
+                return archived
 
 
 def archive_one(*, media: Media, client: SmsClient, now: datetime) -> int:

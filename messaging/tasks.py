@@ -1,6 +1,9 @@
 """Jobs of the messaging app: webhook processing, sync, and the media archive."""
 
+import time
+
 from accounts.models import Connection, Organization
+from messaging import media as media_archive
 from messaging.media import archive_organization_media
 from messaging.sending import reconcile_unknown_sends
 from messaging.sync import sync_organization_messages
@@ -37,7 +40,10 @@ def sync_messages(organization_id: int | None = None) -> str:
 
 
 def archive_media(organization_id: int | None = None) -> str:
+    # One deadline for the whole run, which goes through every organization.
+    deadline = time.monotonic() + media_archive.RUN_SECONDS
     return for_each_organization(
         "archive_media", Connection.Kind.SMS,
-        lambda organization: archive_organization_media(organization=organization),
+        lambda organization: archive_organization_media(organization=organization,
+                                                        deadline=deadline),
         organization_id=organization_id)

@@ -1,14 +1,20 @@
 """archive_media: copies of MMS media in storage before the provider deletes them (gap 17)."""
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django_scopes import scopes_disabled
 
+from messaging.media import BATCH, archive_organization_media
 from messaging.models import Media, MediaState
 from messaging.tasks import archive_media
 from tests.messaging.conftest import NOW
-from tests.messaging.factories import MediaFactory
+from tests.messaging.factories import (
+    MediaFactory,
+    MessagingNumberFactory,
+    SmsConnectionFactory,
+)
 from tests.messaging.provider import answer, error, sent
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x01" * 40
@@ -140,3 +146,42 @@ def test_gone_and_rejected_media_are_not_fetched_again(provider, number):
     MediaFactory(message__conversation__own_number=number, state=MediaState.REJECTED)
     archive_media()
     assert len(provider.calls) == 0
+
+
+def test_a_run_archives_more_than_one_batch(provider, number):
+    many = MediaFactory.create_batch(BATCH + 10, message__conversation__own_number=number)
+    answer(provider, "getMMSMedia", PNG, content_type="image/png")
+    archive_media()
+    assert {reloaded(m).state for m in many} == {MediaState.ARCHIVED}
+
+
+def test_a_run_past_its_time_stops_after_a_batch_and_the_next_goes_on(provider, number):
+    many = MediaFactory.create_batch(BATCH + 10, message__conversation__own_number=number)
+    answer(provider, "getMMSMedia", PNG, content_type="image/png")
+    assert archive_organization_media(organization=number.organization, deadline=0) == BATCH
+    assert archive_organization_media(organization=number.organization) == 10
+    assert {reloaded(m).state for m in many} == {MediaState.ARCHIVED}
+
+
+def test_every_organization_gets_a_batch_when_the_run_is_out_of_time(
+        provider, number, other_org, monkeypatch):
+    SmsConnectionFactory(organization=other_org)
+    theirs = MessagingNumberFactory(organization=other_org, number="+13109549528")
+    for own_number in (number, theirs):
+        MediaFactory.create_batch(BATCH + 1, message__conversation__own_number=own_number)
+    answer(provider, "getMMSMedia", PNG, content_type="image/png")
+    monkeypatch.setattr("messaging.media.RUN_SECONDS", 0)
+    archive_media()
+    with scopes_disabled():
+        archived = Counter(Media.objects.filter(state=MediaState.ARCHIVED)
+                           .values_list("organization_id", flat=True))
+    assert archived == {number.organization_id: BATCH, other_org.pk: BATCH}
+
+
+def test_a_batch_of_failures_ends_the_run(provider, number):
+    # Failed media wait for their retry time, so they are not fetched again in this run.
+    many = MediaFactory.create_batch(BATCH + 10, message__conversation__own_number=number)
+    answer(provider, "getMMSMedia", "Service Unavailable", status=503,
+           content_type="text/plain")
+    archive_media()
+    assert {reloaded(m).attempts for m in many} == {1}
