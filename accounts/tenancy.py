@@ -7,7 +7,8 @@ refuses to query outside an active scope. This module is where scopes are entere
   switcher, else the user's first) and runs the whole request, rendering included, inside its
   scope. A request without an organization runs in no scope at all, so any scoped query
   fails loudly instead of returning everyone's rows. `/admin/` is for the platform's staff
-  and runs with scopes disabled explicitly.
+  and runs with scopes disabled explicitly; `/hooks/` (the provider's webhooks) runs in no
+  scope without looking up a member.
 - `organization_scope()` is what jobs, commands and API views use to enter one
   organization's scope.
 - `role_required()` guards views by role.
@@ -31,6 +32,9 @@ from portal import logs
 
 SESSION_KEY = "organization_id"
 UNSCOPED_PREFIXES = ("/admin/",)
+# The provider's webhooks: never a signed-in member, so no membership to look up, and no
+# scope either (the endpoint finds its number by secret and queries nothing scoped).
+MEMBERLESS_PREFIXES = ("/hooks/",)
 
 
 @contextmanager
@@ -74,6 +78,8 @@ class OrganizationMiddleware:
         if request.path_info.startswith(UNSCOPED_PREFIXES):
             with scopes_disabled():
                 return self.get_response(request)
+        if request.path_info.startswith(MEMBERLESS_PREFIXES):
+            return self.get_response(request)
         request.memberships = memberships_of(request.user)
         if not request.memberships:
             return self.get_response(request)

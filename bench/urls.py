@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from portal.db import prepared_cursor, serialized_write
+from portal.db import fetch_prepared
 from portal.urls import urlpatterns as portal_urlpatterns
 
 
@@ -19,8 +19,7 @@ def bare(request):
 def floor(request):
     """One prepared INSERT of the body into bench_floor (made by the benchmark), nothing
     else: what storing a request before answering costs at the least."""
-    with serialized_write(), prepared_cursor() as cursor:
-        cursor.execute("INSERT INTO bench_floor (body) VALUES (%s)", [request.body])
+    fetch_prepared("INSERT INTO bench_floor (body) VALUES (%s)", [request.body])
     return HttpResponse(b'{"status":"ok"}', content_type="application/json")
 
 

@@ -13,7 +13,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotFound, JsonResponse
 from django.utils import timezone
@@ -42,7 +42,7 @@ from messaging.models import (
     secret_digest,
 )
 from messaging.services import sms_connection
-from portal.db import prepared_cursor, serialized_write
+from portal.db import fetch_prepared
 from portal.ratelimit import over_limit
 
 log = logging.getLogger(__name__)
@@ -83,22 +83,21 @@ def store_event(secret: str, *, body: bytes, headers: dict, event_type: str,
     and an insert. The database matches the secret's SHA-256 digest, so how long that
     comparison takes says nothing about the secret itself.
     """
-    ops = connection.ops
-    params = [ops.adapt_datetimefield_value(timezone.now()), ops.adapt_json_value(headers, None),
-              body, event_type, message_uuid, state, error, secret_digest(secret)]
+    db = connections[DEFAULT_DB_ALIAS]
+    params = [db.ops.adapt_datetimefield_value(timezone.now()),
+              db.ops.adapt_json_value(headers, None), body, event_type, message_uuid, state,
+              error, secret_digest(secret)]
     for attempt in (1, 2):
         try:
-            with serialized_write(), prepared_cursor() as cursor:
-                cursor.execute(_store_sql(), params)
-                row = cursor.fetchone()
+            row = fetch_prepared(_store_sql(), params)
             return row[0] if row else None
         except (OperationalError, InterfaceError):
             # A persistent connection the server dropped (a restart, a failover): the
             # provider does not retry, so try once more on a new connection. The insert
             # did not happen or, at worst, happened twice; processing is idempotent.
-            if attempt == 2 or connection.in_atomic_block or connection.is_usable():
+            if attempt == 2 or db.in_atomic_block or db.is_usable():
                 raise
-            connection.close()
+            db.close()
     return None
 
 

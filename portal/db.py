@@ -3,13 +3,14 @@
 import threading
 from contextlib import contextmanager, nullcontext
 
+import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 _sqlite_writer = threading.Lock()
 
 
-def serialized_write():
+def serialized_write(db=None):
     """A lock around a short write on SQLite, a no-op elsewhere.
 
     SQLite lets one connection write at a time, and a connection that finds the database
@@ -17,7 +18,7 @@ def serialized_write():
     that queue on a Python lock instead hand the write over at once; this is what keeps the
     webhook endpoint fast on the embedded default (one gunicorn process with threads).
     """
-    return _locked() if connection.vendor == "sqlite" else nullcontext()
+    return _locked() if (db or connection).vendor == "sqlite" else nullcontext()
 
 
 @contextmanager
@@ -26,25 +27,31 @@ def _locked():
         yield
 
 
-def prepared_cursor():
-    """A cursor for a statement that runs on every request of a hot path.
+def fetch_prepared(sql: str, params: list, *, using: str = DEFAULT_DB_ALIAS) -> tuple | None:
+    """Run one statement of a hot path; return its first row (None if it returned none).
 
     On PostgreSQL its parameters are bound on the server and the statement is prepared on
     first use, then only executed: planning the webhook endpoint's INSERT ... SELECT cost
     more than running it. Django's own cursors bind on the client, which rules that out.
-    Elsewhere, or with DATABASE_PREPARED_STATEMENTS off, it is Django's usual cursor.
 
-    Unlike connection.cursor(), it skips the health check (CONN_HEALTH_CHECKS), a round
-    trip of its own: the caller retries on a connection that the server dropped.
+    It is also lean, for a path that runs thousands of times a second: one lookup of the
+    connection (each attribute of the `connection` proxy is a thread-local lookup of its
+    own), psycopg's cursor without Django's wrapper, and no health check (CONN_HEALTH_CHECKS,
+    a round trip of its own): the caller retries on a connection that the server dropped.
+    Errors are still Django's (django.db.OperationalError and so on).
+
+    Elsewhere, with DATABASE_PREPARED_STATEMENTS off, or while something watches the
+    queries (DEBUG, a test counting them, an execute wrapper), it is Django's usual cursor.
     """
-    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
-        return connection.cursor()
-    import psycopg
-
-    # What connection.cursor() does, with a server-binding cursor of psycopg's.
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = psycopg.Cursor(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(cursor)
-    return connection.make_cursor(cursor)
+    db = connections[using]
+    with serialized_write(db):
+        if (db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS
+                or db.queries_logged or db.execute_wrappers):
+            with db.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone() if cursor.description else None
+        db.ensure_connection()
+        db.validate_no_broken_transaction()
+        with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone() if cursor.description else None

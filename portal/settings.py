@@ -115,7 +115,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # PRAGMAs above) on every request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL: statements run through portal.db.prepared_cursor() (the webhook endpoint's
+# PostgreSQL: statements run through portal.db.fetch_prepared() (the webhook endpoint's
 # insert) are parsed and planned once per connection. Turn it off behind a connection
 # pooler that does not keep prepared statements (PgBouncer in transaction mode before 1.21).
 DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)

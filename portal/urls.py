@@ -8,12 +8,13 @@ from messaging.webhooks import receive_webhook
 from portal import health, views
 
 urlpatterns = [
+    # First: the provider calls it for every message event, and patterns are tried in order.
+    path("hooks/sms/<str:secret>/", receive_webhook, name="sms_webhook"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("faxes/", include("faxes.urls")),
     path("messaging/", include("messaging.urls")),
-    path("hooks/sms/<str:secret>/", receive_webhook, name="sms_webhook"),
     path("api/v1/", include("portal.api_urls")),
     path("", views.dashboard, name="dashboard"),
     path("", include("accounts.urls")),

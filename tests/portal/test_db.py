@@ -1,0 +1,41 @@
+"""portal.db.fetch_prepared: one statement of a hot path, with Django's errors and Django's
+query instrumentation still in force."""
+
+import pytest
+from django.db import DataError, connection
+
+from portal.db import fetch_prepared
+from tests.factories import OrganizationFactory
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql",
+                                     reason="the lean psycopg path is PostgreSQL's")
+
+
+def test_returns_the_first_row(db):
+    assert fetch_prepared("SELECT %s, %s", [7, "seven"]) == (7, "seven")
+
+
+def test_returns_none_for_a_statement_without_rows(db):
+    organization = OrganizationFactory()
+    assert fetch_prepared("UPDATE accounts_organization SET name = %s WHERE id = %s",
+                          ["Renamed", organization.pk]) is None
+    organization.refresh_from_db()
+    assert organization.name == "Renamed"
+
+
+def test_statement_is_seen_by_execute_wrappers(db):
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        fetch_prepared("SELECT %s", [1])
+    assert seen == ["SELECT %s"]
+
+
+@postgresql_only
+def test_database_errors_are_djangos(db):
+    with pytest.raises(DataError):
+        fetch_prepared("SELECT 1 / %s", [0])
