@@ -43,9 +43,9 @@ def renew_tokens(organization_id: int | None = None) -> str:
         with job_lock(f"renew_tokens:{connection.pk}") as acquired:
             if not acquired:
                 continue
-            client = import_string(CLIENTS[connection.kind]).for_connection(connection)
             try:
-                client.login()
+                with import_string(CLIENTS[connection.kind]).for_connection(connection) as client:
+                    client.login()
             except AxionError as error:
                 note_provider_failure(organization=connection.organization,
                                       kind=connection.kind, error=error)

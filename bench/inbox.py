@@ -2,8 +2,9 @@
 
 Fills one organization with --rows messages in 10,000 conversations, another with as many
 (so the tables hold two tenants), and a third with 1,000 messages in 30 conversations (a
-full inbox page); then times the inbox page and a conversation page of the large and the
-small organization, interleaved, in one run. Goal: at most 1.5 for each.
+full inbox page); then times the inbox page, a conversation page and the inbox search of
+the large and the small organization, interleaved, in one run. Goal: at most 1.5 for the
+inbox and the conversation; the search's ratios are printed on the line before the last.
 
     python bench/inbox.py [--database-url postgres://postgres@127.0.0.1:5432/test]
 
@@ -109,12 +110,21 @@ def main() -> None:
                 large, f"/messaging/conversations/{large_conversation}/"),
             "small_conversation": lambda: get(
                 small, f"/messaging/conversations/{small_conversation}/"),
+            # The inbox search: a word that no message has (the worst case: nothing to
+            # stop at early), and a phrase that one message of the million has.
+            "large_search_none": lambda: get(large, "/messaging/?q=zebra"),
+            "small_search_none": lambda: get(small, "/messaging/?q=zebra"),
+            "large_search_one": lambda: get(large, "/messaging/?q=number+777+about"),
+            "small_search_one": lambda: get(small, "/messaging/?q=number+777+about"),
         }, args.repeat)
         for name, seconds in medians.items():
             print(f"{name}: {seconds * 1000:.1f} ms")
         inbox = medians["large_inbox"] / medians["small_inbox"]
         conversation = medians["large_conversation"] / medians["small_conversation"]
         print(f"database: {connection.vendor}; {args.rows} vs 1,000 messages")
+        print("search_ratio={:.2f} (nothing found) {:.2f} (one message found)".format(
+            medians["large_search_none"] / medians["small_search_none"],
+            medians["large_search_one"] / medians["small_search_one"]))
         print(f"inbox_ratio={inbox:.2f} conversation_ratio={conversation:.2f}")
 
 

@@ -101,7 +101,8 @@ def media_bytes(*, media: Media) -> tuple[bytes, str]:
     if connection is None:
         raise NoConnection("This organization has no SMS connection to fetch the media with: "
                            "an admin can add one under Connections.")
-    fetched = SmsClient.for_connection(connection, interactive=True).get_media(media.url)
+    with SmsClient.for_connection(connection, interactive=True) as client:
+        fetched = client.get_media(media.url)
     return fetched.content, sniff(fetched.content) or "application/octet-stream"
 
 

@@ -176,12 +176,12 @@ def _hand_to_provider(message: Message, own: MessagingNumber,
         values = {"status": MessageStatus.FAILED,
                   "status_reason": "No SMS connection: an admin can add one under Connections."}
     else:
-        client = SmsClient.for_connection(connection, interactive=True)
         file_b64 = base64.b64encode(attachment.content).decode() if attachment else None
         try:
-            result = client.send_sms(own.number, message.destinations, message.text,
-                                     file_b64=file_b64,
-                                     customer_provided_id=message.customer_provided_id or None)
+            with SmsClient.for_connection(connection, interactive=True) as client:
+                result = client.send_sms(
+                    own.number, message.destinations, message.text, file_b64=file_b64,
+                    customer_provided_id=message.customer_provided_id or None)
         except OutcomeUnknown as error:
             values = {"status": MessageStatus.UNKNOWN,
                       "status_reason": describe_provider_error(error)[:300]}
@@ -243,7 +243,8 @@ def delete_message(*, message: Message, user: User | None, actor_label: str = ""
         if connection is None:
             raise NoConnection("This organization has no SMS connection to delete the message "
                                "with: an admin can add one under Connections.")
-        SmsClient.for_connection(connection, interactive=True).delete_sms(message.uuid)
+        with SmsClient.for_connection(connection, interactive=True) as client:
+            client.delete_sms(message.uuid)
     with organization_scope(organization):
         Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), text="")
         # The provider's delete is permanent: the portal's copies of its media go too.
@@ -271,23 +272,24 @@ def reconcile_unknown_sends(*, organization: Organization, now: datetime | None 
     connection = sms_connection(organization)
     if connection is None:
         return 0
-    client = SmsClient.for_connection(connection)
     settled = 0
     window = timedelta(minutes=10)
-    for message in unknown:
-        found = client.get_sms(messaging_number=message.source, number=message.destinations[0],
-                               from_time=message.sent_at - window,
-                               to_time=message.sent_at + window, limit=100)
-        match = next((m for m in found if m.text == message.text
-                      and m.source == message.source), None)
-        if match is not None:
-            _apply_send_result(message, {"uuid": match.uuid,
-                                         "status": MessageStatus.from_provider(match.status),
-                                         "sent_at": match.time, "status_reason": ""})
-            settled += 1
-        elif now - message.sent_at > timedelta(minutes=settings.RECONCILE_GIVE_UP_MINUTES):
-            _apply_send_result(message, {
-                "status": MessageStatus.FAILED,
-                "status_reason": "Axion has no record of this message: it was not sent."})
-            settled += 1
+    with SmsClient.for_connection(connection) as client:
+        for message in unknown:
+            found = client.get_sms(messaging_number=message.source,
+                                   number=message.destinations[0],
+                                   from_time=message.sent_at - window,
+                                   to_time=message.sent_at + window, limit=100)
+            match = next((m for m in found if m.text == message.text
+                          and m.source == message.source), None)
+            if match is not None:
+                _apply_send_result(message, {"uuid": match.uuid,
+                                             "status": MessageStatus.from_provider(match.status),
+                                             "sent_at": match.time, "status_reason": ""})
+                settled += 1
+            elif now - message.sent_at > timedelta(minutes=settings.RECONCILE_GIVE_UP_MINUTES):
+                _apply_send_result(message, {
+                    "status": MessageStatus.FAILED,
+                    "status_reason": "Axion has no record of this message: it was not sent."})
+                settled += 1
     return settled

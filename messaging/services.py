@@ -62,8 +62,8 @@ def register_webhook(*, number: MessagingNumber) -> bool:
         error = "No SMS connection yet: add one under Connections, then register again."
     else:
         try:
-            SmsClient.for_connection(connection).update_number(number.number,
-                                                               number.webhook_url)
+            with SmsClient.for_connection(connection) as client:
+                client.update_number(number.number, number.webhook_url)
         except AxionError as failure:
             log.warning("updateNumber failed for organization %s: %s",
                         number.organization_id, type(failure).__name__)

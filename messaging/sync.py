@@ -44,16 +44,17 @@ def sync_organization_messages(*, organization: Organization,
         state, _ = MessageSync.objects.get_or_create(organization=organization)
     watermark = state.watermark
     seen = 0
-    messages = SmsClient.for_connection(connection).iter_sms(from_time=sync_start(state, now))
     try:
-        while page := list(islice(messages, PAGE)):
-            record_messages(organization=organization,
-                            incoming=[incoming_from_provider(m) for m in page],
-                            add_unknown_numbers=True)
-            seen += len(page)
-            newest = max(m.time for m in page)
-            watermark = max(watermark, newest) if watermark else newest
-            _save(state, watermark=watermark)
+        with SmsClient.for_connection(connection) as client:
+            messages = client.iter_sms(from_time=sync_start(state, now))
+            while page := list(islice(messages, PAGE)):
+                record_messages(organization=organization,
+                                incoming=[incoming_from_provider(m) for m in page],
+                                add_unknown_numbers=True)
+                seen += len(page)
+                newest = max(m.time for m in page)
+                watermark = max(watermark, newest) if watermark else newest
+                _save(state, watermark=watermark)
     except AxionError as error:
         note_provider_failure(organization=organization, kind=Connection.Kind.SMS, error=error)
         log.warning("message sync failed for organization %s: %s", organization.pk,

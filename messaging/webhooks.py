@@ -236,10 +236,10 @@ def _confirmed(organization: Organization, events: list[tuple[WebhookEvent, Even
     connection = sms_connection(organization)
     if connection is None:
         raise AxionError("This organization has no SMS connection to confirm messages with.")
-    client = SmsClient.for_connection(connection)
-    for row, event in events:
-        found = client.get_sms(uuid=event.uuid)
-        yield row, next((m for m in found if m.uuid == event.uuid), None)
+    with SmsClient.for_connection(connection) as client:
+        for row, event in events:
+            found = client.get_sms(uuid=event.uuid)
+            yield row, next((m for m in found if m.uuid == event.uuid), None)
 
 
 def process_batch(*, organization: Organization, events: list[WebhookEvent]) -> None:
