@@ -23,6 +23,7 @@ from messaging import sending
 from messaging.forms import ComposeForm
 from messaging.media import media_bytes
 from messaging.models import Conversation, Media, Message, MessageStatus, MessagingNumber
+from messaging.search import text_contains
 from portal.pagination import keyset_page
 from portal.phone import normalize_number
 
@@ -43,8 +44,8 @@ def _inbox_page(request):
     query = request.GET.get("q", "").strip()
     if query:
         digits = "".join(ch for ch in query if ch.isdigit())
-        matches = Q(Exists(Message.objects.filter(conversation=OuterRef("pk"), deleted_at=None,
-                                                  text__icontains=query)))
+        matches = Q(Exists(Message.objects.filter(text_contains(query),
+                                                  conversation=OuterRef("pk"), deleted_at=None)))
         if len(digits) >= 3:
             matches |= Q(participants__contains=digits)
         conversations = conversations.filter(matches)

@@ -1,21 +1,88 @@
-"""The inbox search's trigram index (migration messaging 0005), on PostgreSQL."""
+"""Message text search from an index: pg_trgm on PostgreSQL (migration messaging 0005),
+an FTS5 trigram table kept by triggers on SQLite (0006), behind messaging.search."""
 
 import pytest
 from django.db import connection
 from django_scopes import scopes_disabled
 
 from messaging.models import Message
+from messaging.search import text_contains
+from tests.messaging.factories import MessageFactory
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
-                                reason="the trigram index is PostgreSQL's")
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql",
+                                     reason="the pg_trgm index is PostgreSQL's")
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite",
+                                 reason="the FTS5 table is SQLite's")
 
 
-def test_text_search_can_be_answered_from_the_trigram_index(db):
+def found(query: str) -> list[str]:
+    with scopes_disabled():
+        return sorted(Message.objects.filter(text_contains(query)).values_list("text",
+                                                                               flat=True))
+
+
+def test_search_ignores_case(db):
+    MessageFactory(text="Your appointment is on Tuesday")
+    assert found("APPOINTMENT is") == ["Your appointment is on Tuesday"]
+
+
+def test_changed_text_is_found_by_its_new_words_only(db):
+    message = MessageFactory(text="Bring your insurance card")
+    with scopes_disabled():
+        Message.objects.filter(pk=message.pk).update(text="Bring your referral letter")
+    assert found("insurance") == []
+    assert found("referral") == ["Bring your referral letter"]
+
+
+def test_deleted_message_is_not_found(db):
+    message = MessageFactory(text="Bring your insurance card")
+    with scopes_disabled():
+        Message.objects.filter(pk=message.pk).delete()
+    assert found("insurance") == []
+
+
+@pytest.mark.parametrize("query", ["100%", "a_b", "c\\d"])
+def test_like_wildcards_in_a_query_match_only_themselves(db, query):
+    MessageFactory(text=f"says {query} here")
+    MessageFactory(text="says 1000 axb cxd here")
+    assert found(query) == [f"says {query} here"]
+
+
+def test_query_shorter_than_a_trigram_still_finds(db):
+    MessageFactory(text="ok")
+    MessageFactory(text="no")
+    assert found("k") == ["ok"]
+
+
+@sqlite_only
+def test_sqlite_search_reads_the_trigram_table(db):
+    with scopes_disabled():
+        sql, params = Message.objects.filter(text_contains("zebra")).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "VIRTUAL TABLE" in plan
+
+
+@sqlite_only
+def test_sqlite_triggers_keeping_the_index_exist(db):
+    # Django drops them when it rebuilds messaging_message to alter a column; such a
+    # migration must run messaging 0006's TRIGGERS again.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                       "AND tbl_name = 'messaging_message' ORDER BY name")
+        names = [row[0] for row in cursor.fetchall()]
+    assert names == ["messaging_message_text_delete", "messaging_message_text_insert",
+                     "messaging_message_text_update"]
+
+
+@postgresql_only
+def test_postgresql_search_can_be_answered_from_the_trigram_index(db):
     # Only bitmap scans allowed, and no table of the test's size is worth one: the plan
     # names the index only if it matches the SQL that Django writes for icontains.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
     with scopes_disabled():
-        plan = Message.objects.filter(text__icontains="zebra").explain()
+        plan = Message.objects.filter(text_contains("zebra")).explain()
     assert "message_text_trgm" in plan
