@@ -47,7 +47,8 @@ class ConnectionForm(forms.ModelForm):
         labels = {"api_url": "API URL", "time_zone": "Time zone of the fax API"}
         help_texts = {
             "api_url": "The URL that Axion's support gave you for this API.",
-            "time_zone": "Fax times arrive without a time zone; they are read in this one.",
+            "time_zone": ("Fax times arrive without a time zone; they are read in this one. Faxes "
+                          "already stored take the corrected time when they are synced again."),
         }
 
     field_order = ("api_url", "username", "api_key", "password", "time_zone")

@@ -36,7 +36,8 @@ class FaxRecord:
 
     @property
     def identity(self) -> tuple[str | None, str, str, dt.datetime]:
-        """What identifies a fax; its status and try count change over time."""
+        """What identifies a fax (faxes.models.fax_identity); its status, tries and pages
+        change over time, and its time is read in the connection's zone, which may change."""
         return (self.customer_field, self.source_number, self.destination_number, self.time)
 
 

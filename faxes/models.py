@@ -22,9 +22,15 @@ class FaxStatus(models.TextChoices):
 
 
 def fax_identity(customer_field: str | None, source: str, destination: str, sent_at) -> str:
-    """A fax has no id (gap 7): it is who sent what where when, hashed into one short key."""
+    """A fax has no id (gap 7): it is who sent what where when, hashed into one short key.
+
+    "When" is the provider's wall-clock time, without the zone it is read in (gap 6): an
+    admin who corrects the connection's time zone corrects the times of the faxes already
+    stored as they are seen again, instead of getting each of them a second time.
+    """
+    wall_clock = sent_at.replace(tzinfo=None)
     parts = ["\x00" if customer_field is None else customer_field, source, destination,
-             sent_at.isoformat()]
+             wall_clock.isoformat()]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

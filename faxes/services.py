@@ -24,7 +24,8 @@ from faxes.models import Fax, FaxStatus, FaxSync, fax_identity
 log = logging.getLogger(__name__)
 
 MAX_REFERENCES = 100
-UPDATED_FIELDS = ("pages", "status", "try_count", "last_seen_at", "status_changed_at")
+UPDATED_FIELDS = ("sent_at", "pages", "status", "try_count", "last_seen_at",
+                  "status_changed_at")
 
 
 @dataclass
@@ -64,8 +65,7 @@ def upsert_faxes(*, organization: Organization, records: Iterable[FaxRecord],
     seen_at = seen_at or timezone.now()
     by_identity: dict[str, FaxRecord] = {}
     for record in records:
-        key = fax_identity(record.customer_field, record.source_number,
-                           record.destination_number, record.time)
+        key = fax_identity(*record.identity)
         by_identity[key] = record
     if not by_identity:
         return []
@@ -88,6 +88,7 @@ def upsert_faxes(*, organization: Organization, records: Iterable[FaxRecord],
             if fax.status != record.status or fax.try_count != record.try_count:
                 fax.status_changed_at = seen_at
             fax.status, fax.try_count, fax.pages = record.status, record.try_count, record.pages
+            fax.sent_at = record.time  # differs once the connection's time zone is corrected
             fax.last_seen_at = seen_at
             changed.append(fax)
         # A concurrent lookup may have inserted the same fax meanwhile: update it then.

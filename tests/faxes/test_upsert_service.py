@@ -1,6 +1,7 @@
 """upsert_faxes: every fax the portal sees is kept once per organization, updated in place."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection as db
@@ -144,3 +145,16 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_faxes(org):
         return len(first) + len(second)
 
     assert queries_for(2, 0) == queries_for(80, 100)
+
+
+@pytest.mark.django_db
+def test_a_corrected_time_zone_moves_the_fax_instead_of_adding_one(org):
+    # The provider's TIME has no zone: first read as UTC, then, once the admin corrected
+    # the connection, as New York time.
+    read_as_utc = datetime(2017, 11, 29, 12, 43, 59, tzinfo=UTC)
+    read_as_new_york = read_as_utc.replace(tzinfo=ZoneInfo("America/New_York"))
+    upsert_faxes(organization=org, records=[record(sent_at=read_as_utc)], seen_at=T0)
+    upsert_faxes(organization=org, records=[record(sent_at=read_as_new_york)],
+                 seen_at=T0 + timedelta(minutes=5))
+    [fax] = stored()
+    assert fax.sent_at == datetime(2017, 11, 29, 17, 43, 59, tzinfo=UTC)
