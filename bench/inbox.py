@@ -111,20 +111,23 @@ def main() -> None:
             "small_conversation": lambda: get(
                 small, f"/messaging/conversations/{small_conversation}/"),
             # The inbox search: a word that no message has (the worst case: nothing to
-            # stop at early), and a phrase that one message of the million has.
+            # stop at early), a phrase that one message of the million has, and a word
+            # that every message has.
             "large_search_none": lambda: get(large, "/messaging/?q=zebra"),
             "small_search_none": lambda: get(small, "/messaging/?q=zebra"),
             "large_search_one": lambda: get(large, "/messaging/?q=number+777+about"),
             "small_search_one": lambda: get(small, "/messaging/?q=number+777+about"),
+            "large_search_all": lambda: get(large, "/messaging/?q=appointment"),
+            "small_search_all": lambda: get(small, "/messaging/?q=appointment"),
         }, args.repeat)
         for name, seconds in medians.items():
             print(f"{name}: {seconds * 1000:.1f} ms")
         inbox = medians["large_inbox"] / medians["small_inbox"]
         conversation = medians["large_conversation"] / medians["small_conversation"]
         print(f"database: {connection.vendor}; {args.rows} vs 1,000 messages")
-        print("search_ratio={:.2f} (nothing found) {:.2f} (one message found)".format(
-            medians["large_search_none"] / medians["small_search_none"],
-            medians["large_search_one"] / medians["small_search_one"]))
+        print("search_ratio={:.2f} (nothing found) {:.2f} (one message) {:.2f} (all)".format(
+            *(medians[f"large_search_{found}"] / medians[f"small_search_{found}"]
+              for found in ("none", "one", "all"))))
         print(f"inbox_ratio={inbox:.2f} conversation_ratio={conversation:.2f}")
 
 
