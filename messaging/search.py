@@ -6,7 +6,9 @@ pg_trgm index (migration 0005). SQLite's LIKE cannot use one, so there the searc
 FTS5 trigram table of migration 0006, which can.
 """
 
-from django.db import connection
+from importlib import import_module
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -21,3 +23,26 @@ def text_contains(query: str) -> Q:
         return Q(id__in=RawSQL("SELECT rowid FROM messaging_message_text WHERE text LIKE %s",
                                [f"%{query}%"]))
     return Q(text__icontains=query)
+
+
+def restore_sqlite_index(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """After every migrate (post_migrate): put back the triggers that keep SQLite's FTS5
+    table in step, should a migration have rebuilt messaging_message (Django does, to alter
+    a column on SQLite, and the triggers go with the old table); then index again what was
+    written without them."""
+    db = connections[using]
+    if db.vendor != "sqlite":
+        return
+    fts = import_module("messaging.migrations.0006_message_text_search_sqlite")
+    with db.cursor() as cursor:
+        cursor.execute("SELECT name, tbl_name FROM sqlite_master "
+                       "WHERE name LIKE 'messaging_message_text%' AND type IN ('table', 'trigger')")
+        present = dict(cursor.fetchall())
+        if "messaging_message_text" not in present:
+            return  # migrated back past 0006
+        if {name for name, table in present.items() if table == "messaging_message"} \
+                >= fts.TRIGGER_NAMES:
+            return
+        for trigger in fts.TRIGGERS:
+            cursor.execute(trigger)
+        cursor.execute(fts.REBUILD)

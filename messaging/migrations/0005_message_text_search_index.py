@@ -25,6 +25,14 @@ def create_index(apps, schema_editor):
         print(f"\n  pg_trgm could not be created ({error}); the inbox search will work "
               "without its index.")
         return
+    # A concurrent build that failed (cancelled, killed with migrate) leaves an invalid
+    # index that IF NOT EXISTS would keep: the planner never uses it, writes still pay.
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)",
+                       [INDEX])
+        invalid = cursor.fetchone()
+    if invalid and invalid[0]:
+        schema_editor.execute(f'DROP INDEX CONCURRENTLY "{INDEX}"')
     schema_editor.execute(
         f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{INDEX}" ON "messaging_message" '
         'USING gin (UPPER("text") gin_trgm_ops)')

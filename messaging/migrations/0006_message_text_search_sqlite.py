@@ -5,9 +5,8 @@ index, case-insensitively like Django's icontains. The virtual table holds no co
 text (content=messaging_message); triggers keep its index in step with every insert,
 delete and change of a message's text. messaging/search.py is what queries it.
 
-Django rebuilds a SQLite table to alter a column, and the rebuild drops these triggers: a
-migration that alters messaging_message must run TRIGGERS (below) again.
-tests/messaging/test_search_index.py fails when they are missing.
+Django rebuilds a SQLite table to alter a column, and the rebuild drops these triggers:
+after every migrate, messaging.search.restore_sqlite_index puts them back and indexes again.
 """
 
 from django.db import migrations
@@ -32,6 +31,10 @@ TRIGGERS = [
         INSERT INTO messaging_message_text(rowid, text) VALUES (new.id, new.text);
     END""",
 ]
+TRIGGER_NAMES = {"messaging_message_text_insert", "messaging_message_text_delete",
+                 "messaging_message_text_update"}
+# Indexes again every message of the content table.
+REBUILD = "INSERT INTO messaging_message_text(messaging_message_text) VALUES ('rebuild')"
 
 
 def create_index(apps, schema_editor):
@@ -40,9 +43,7 @@ def create_index(apps, schema_editor):
     schema_editor.execute(FTS_TABLE)
     for trigger in TRIGGERS:
         schema_editor.execute(trigger)
-    # Index the messages that are already there.
-    schema_editor.execute(
-        "INSERT INTO messaging_message_text(messaging_message_text) VALUES ('rebuild')")
+    schema_editor.execute(REBUILD)  # the messages that are already there
 
 
 def drop_index(apps, schema_editor):

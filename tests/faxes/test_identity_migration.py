@@ -72,3 +72,24 @@ def test_two_faxes_on_the_same_instant_are_both_kept(org):
     with scopes_disabled():
         assert Fax.objects.filter(organization=org).count() == 2
     assert sorted(seen_again(org)) == ["QUEUED", "SENT"]
+
+
+@pytest.mark.django_db
+def test_a_row_already_stored_by_the_new_code_does_not_stop_the_migration(org):
+    ConnectionFactory(organization=org, time_zone="America/New_York")
+    stored_before_0002(org)
+    seen_again(org)  # the new code, run before the migration: a second row
+    recompute()
+    with scopes_disabled():
+        assert Fax.objects.filter(organization=org).count() == 2
+
+
+@pytest.mark.django_db
+def test_reversing_restores_the_identities_with_the_offset(org):
+    ConnectionFactory(organization=org, time_zone="America/New_York")
+    fax = stored_before_0002(org)
+    recompute()
+    with scopes_disabled():
+        migration.restore(apps, schema_editor=None)
+        fax.refresh_from_db()
+    assert fax.identity == identity_before_0002(SENT_AT)

@@ -1,7 +1,11 @@
 """Message text search from an index: pg_trgm on PostgreSQL (migration messaging 0005),
 an FTS5 trigram table kept by triggers on SQLite (0006), behind messaging.search."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django_scopes import scopes_disabled
 
@@ -64,16 +68,28 @@ def test_sqlite_search_reads_the_trigram_table(db):
     assert "VIRTUAL TABLE" in plan
 
 
-@sqlite_only
-def test_sqlite_triggers_keeping_the_index_exist(db):
-    # Django drops them when it rebuilds messaging_message to alter a column; such a
-    # migration must run messaging 0006's TRIGGERS again.
+def triggers() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
                        "AND tbl_name = 'messaging_message' ORDER BY name")
-        names = [row[0] for row in cursor.fetchall()]
-    assert names == ["messaging_message_text_delete", "messaging_message_text_insert",
-                     "messaging_message_text_update"]
+        return [row[0] for row in cursor.fetchall()]
+
+
+@sqlite_only
+def test_sqlite_triggers_keeping_the_index_exist(db):
+    assert triggers() == ["messaging_message_text_delete", "messaging_message_text_insert",
+                          "messaging_message_text_update"]
+
+
+@sqlite_only
+def test_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(db):
+    # What Django's rebuild of messaging_message (to alter a column) does to them.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER messaging_message_text_insert")
+    MessageFactory(text="Written while the trigger was gone")
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert len(triggers()) == 3
+    assert found("while the trigger") == ["Written while the trigger was gone"]
 
 
 @postgresql_only
@@ -86,3 +102,20 @@ def test_postgresql_search_can_be_answered_from_the_trigram_index(db):
     with scopes_disabled():
         plan = Message.objects.filter(text_contains("zebra")).explain()
     assert "message_text_trgm" in plan
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_an_invalid_index_left_by_a_failed_build_is_built_again():
+    index_is_valid = ("SELECT indisvalid FROM pg_index "
+                      "WHERE indexrelid = 'message_text_trgm'::regclass")
+    with connection.cursor() as cursor:
+        # What a cancelled CREATE INDEX CONCURRENTLY leaves behind.
+        cursor.execute("UPDATE pg_index SET indisvalid = false "
+                       "WHERE indexrelid = 'message_text_trgm'::regclass")
+    with connection.schema_editor(atomic=False) as editor:
+        import_module("messaging.migrations.0005_message_text_search_index").create_index(
+            apps, editor)
+    with connection.cursor() as cursor:
+        cursor.execute(index_is_valid)
+        assert cursor.fetchone() == (True,)

@@ -2,7 +2,8 @@
 query instrumentation still in force."""
 
 import pytest
-from django.db import DataError, connection
+from django.db import DataError, connection, transaction
+from django.db.transaction import TransactionManagementError
 
 from portal.db import fetch_prepared
 from tests.factories import OrganizationFactory
@@ -39,3 +40,10 @@ def test_statement_is_seen_by_execute_wrappers(db):
 def test_database_errors_are_djangos(db):
     with pytest.raises(DataError):
         fetch_prepared("SELECT 1 / %s", [0])
+
+
+def test_refuses_to_run_in_a_transaction_marked_for_rollback(db):
+    with transaction.atomic():
+        transaction.set_rollback(True)
+        with pytest.raises(TransactionManagementError):
+            fetch_prepared("SELECT %s", [1])
