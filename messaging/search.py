@@ -10,18 +10,28 @@ from importlib import import_module
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 
 # The FTS5 table answers LIKE from its index only without an ESCAPE clause: a query with a
 # LIKE wildcard or the escape character in it takes icontains, which escapes them.
 _LIKE_SPECIAL = frozenset("%_\\")
+# A word in more messages than this (of any organization) is common: icontains, which stops
+# at the first page of conversations that have it, is then faster than a list of ids (a word
+# in every one of 2,000,000 messages: 7 s as a list, well under a second with icontains).
+MOST_IDS = 1000
 
 
 def text_contains(query: str) -> Q:
-    """A filter of messages whose text contains `query`, ignoring (ASCII) case."""
+    """A filter of messages whose text contains `query`, ignoring (ASCII) case.
+
+    On SQLite this asks the FTS5 table at once, in a query of its own, and the filter is the
+    ids it found (the caller's scope still limits the rows to its organization)."""
     if connection.vendor == "sqlite" and not _LIKE_SPECIAL & set(query):
-        return Q(id__in=RawSQL("SELECT rowid FROM messaging_message_text WHERE text LIKE %s",
-                               [f"%{query}%"]))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM messaging_message_text WHERE text LIKE %s "
+                           "LIMIT %s", [f"%{query}%", MOST_IDS + 1])
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) <= MOST_IDS:
+            return Q(id__in=ids)
     return Q(text__icontains=query)
 
 

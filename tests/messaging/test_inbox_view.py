@@ -89,6 +89,11 @@ def test_search_finds_message_text(viewer_client, number):
     assert listed(viewer_client.get(INBOX, {"q": "INSURANCE"})) == [wanted.pk]
 
 
+def test_search_without_a_match_lists_nothing(viewer_client, number):
+    MessageFactory(conversation=chat(number), text="See you tomorrow")
+    assert listed(viewer_client.get(INBOX, {"q": "zebra"})) == []
+
+
 def test_search_skips_deleted_messages(viewer_client, number):
     MessageFactory(conversation=chat(number), text="insurance", deleted_at=NOW)
     assert listed(viewer_client.get(INBOX, {"q": "insurance"})) == []

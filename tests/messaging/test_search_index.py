@@ -7,8 +7,10 @@ import pytest
 from django.apps import apps
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
+from messaging import search
 from messaging.models import Message
 from messaging.search import text_contains
 from tests.messaging.factories import MessageFactory
@@ -60,12 +62,21 @@ def test_query_shorter_than_a_trigram_still_finds(db):
 
 @sqlite_only
 def test_sqlite_search_reads_the_trigram_table(db):
-    with scopes_disabled():
-        sql, params = Message.objects.filter(text_contains("zebra")).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        plan = " ".join(str(row) for row in cursor.fetchall())
-    assert "VIRTUAL TABLE" in plan
+    MessageFactory(text="Your appointment is on Tuesday")
+    with CaptureQueriesContext(connection) as queries:
+        assert found("appointment") == ["Your appointment is on Tuesday"]
+    assert "FROM messaging_message_text WHERE text LIKE" in queries[0]["sql"]
+    assert "LIKE" not in queries[1]["sql"]
+
+
+@sqlite_only
+def test_sqlite_search_for_a_common_word_takes_icontains(db, monkeypatch):
+    monkeypatch.setattr(search, "MOST_IDS", 1)
+    MessageFactory(text="appointment one")
+    MessageFactory(text="appointment two")
+    with CaptureQueriesContext(connection) as queries:
+        assert found("appointment") == ["appointment one", "appointment two"]
+    assert "LIKE" in queries[1]["sql"]
 
 
 def triggers() -> list[str]:
