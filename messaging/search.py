@@ -9,7 +9,9 @@ FTS5 trigram table of migration 0006, which can.
 from importlib import import_module
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+
+from messaging.models import Message
 
 # The FTS5 table answers LIKE from its index only without an ESCAPE clause: a query with a
 # LIKE wildcard or the escape character in it takes icontains, which escapes them.
@@ -20,19 +22,31 @@ _LIKE_SPECIAL = frozenset("%_\\")
 MOST_IDS = 1000
 
 
-def text_contains(query: str) -> Q:
-    """A filter of messages whose text contains `query`, ignoring (ASCII) case.
+def conversations_with_text(query: str) -> Q:
+    """A filter of conversations with a message, not deleted, whose text contains `query`.
 
-    On SQLite this asks the FTS5 table at once, in a query of its own, and the filter is the
-    ids it found (the caller's scope still limits the rows to its organization)."""
-    if connection.vendor == "sqlite" and not _LIKE_SPECIAL & set(query):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT rowid FROM messaging_message_text WHERE text LIKE %s "
-                           "LIMIT %s", [f"%{query}%", MOST_IDS + 1])
-            ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) <= MOST_IDS:
-            return Q(id__in=ids)
-    return Q(text__icontains=query)
+    From a short list of ids (SQLite, a word that few messages have) the conversations are
+    looked up from those messages; otherwise each conversation, newest first, is checked
+    for one, which stops early when many have it. PostgreSQL plans either from its index.
+    """
+    ids = _indexed_ids(query)
+    if ids is not None:
+        return Q(pk__in=Message.objects.filter(id__in=ids, deleted_at=None)
+                 .values("conversation_id"))
+    return Q(Exists(Message.objects.filter(text__icontains=query, deleted_at=None,
+                                           conversation=OuterRef("pk"))))
+
+
+def _indexed_ids(query: str) -> list[int] | None:
+    """The ids of the messages that SQLite's FTS5 table finds, or None where it does not
+    apply: PostgreSQL, a query with LIKE's special characters, a common word."""
+    if connection.vendor != "sqlite" or _LIKE_SPECIAL & set(query):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM messaging_message_text WHERE text LIKE %s LIMIT %s",
+                       [f"%{query}%", MOST_IDS + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= MOST_IDS else None
 
 
 def restore_sqlite_index(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:

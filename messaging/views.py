@@ -9,7 +9,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -23,7 +23,7 @@ from messaging import sending
 from messaging.forms import ComposeForm
 from messaging.media import media_bytes
 from messaging.models import Conversation, Media, Message, MessageStatus, MessagingNumber
-from messaging.search import text_contains
+from messaging.search import conversations_with_text
 from portal.pagination import keyset_page
 from portal.phone import normalize_number
 
@@ -44,8 +44,7 @@ def _inbox_page(request):
     query = request.GET.get("q", "").strip()
     if query:
         digits = "".join(ch for ch in query if ch.isdigit())
-        matches = Q(Exists(Message.objects.filter(text_contains(query),
-                                                  conversation=OuterRef("pk"), deleted_at=None)))
+        matches = conversations_with_text(query)
         if len(digits) >= 3:
             matches |= Q(participants__contains=digits)
         conversations = conversations.filter(matches)
