@@ -5,12 +5,12 @@ from contextlib import contextmanager, nullcontext
 
 import psycopg
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
 _sqlite_writer = threading.Lock()
 
 
-def serialized_write(db=None):
+def _serialized_write(db):
     """A lock around a short write on SQLite, a no-op elsewhere.
 
     SQLite lets one connection write at a time, and a connection that finds the database
@@ -18,7 +18,7 @@ def serialized_write(db=None):
     that queue on a Python lock instead hand the write over at once; this is what keeps the
     webhook endpoint fast on the embedded default (one gunicorn process with threads).
     """
-    return _locked() if (db or connection).vendor == "sqlite" else nullcontext()
+    return _locked() if db.vendor == "sqlite" else nullcontext()
 
 
 @contextmanager
@@ -44,7 +44,7 @@ def fetch_prepared(sql: str, params: list, *, using: str = DEFAULT_DB_ALIAS) -> 
     queries (DEBUG, a test counting them, an execute wrapper), it is Django's usual cursor.
     """
     db = connections[using]
-    with serialized_write(db):
+    with _serialized_write(db):
         if (db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS
                 or db.queries_logged or db.execute_wrappers):
             with db.cursor() as cursor:
