@@ -4,7 +4,6 @@ import time
 
 from accounts.models import Connection, Organization
 from messaging import media as media_archive
-from messaging.media import archive_organization_media
 from messaging.sending import reconcile_unknown_sends
 from messaging.sync import sync_organization_messages
 from messaging.webhooks import pending_organizations, process_organization_events
@@ -44,6 +43,6 @@ def archive_media(organization_id: int | None = None) -> str:
     deadline = time.monotonic() + media_archive.RUN_SECONDS
     return for_each_organization(
         "archive_media", Connection.Kind.SMS,
-        lambda organization: archive_organization_media(organization=organization,
-                                                        deadline=deadline),
+        lambda organization: media_archive.archive_organization_media(
+            organization=organization, deadline=deadline),
         organization_id=organization_id)
