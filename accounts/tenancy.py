@@ -32,9 +32,6 @@ from portal import logs
 
 SESSION_KEY = "organization_id"
 UNSCOPED_PREFIXES = ("/admin/",)
-# The provider's webhooks: never a signed-in member, so no membership to look up, and no
-# scope either (the endpoint finds its number by secret and queries nothing scoped).
-MEMBERLESS_PREFIXES = ("/hooks/",)
 
 
 @contextmanager
@@ -78,8 +75,6 @@ class OrganizationMiddleware:
         if request.path_info.startswith(UNSCOPED_PREFIXES):
             with scopes_disabled():
                 return self.get_response(request)
-        if request.path_info.startswith(MEMBERLESS_PREFIXES):
-            return self.get_response(request)
         request.memberships = memberships_of(request.user)
         if not request.memberships:
             return self.get_response(request)

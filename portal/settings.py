@@ -64,6 +64,8 @@ if AXION_SANDBOX:
 
 MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",
+    # The provider's webhooks stop here: nothing below concerns a machine's POST.
+    "portal.middleware.WebhookLaneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
