@@ -48,8 +48,10 @@ def test_insert_is_prepared_once_per_connection(client, number):
 
 
 @postgresql_only
+@pytest.mark.django_db(transaction=True)
 def test_prepared_statements_can_be_turned_off(client, number, settings):
     settings.DATABASE_PREPARED_STATEMENTS = False
+    connection.close()  # a new connection: none of its statements prepared by another test
     post(client, number)
     assert prepared_inserts() == 0
     assert stored_uuids() == ["in-0001"]

@@ -2,7 +2,7 @@
 query instrumentation still in force."""
 
 import pytest
-from django.db import DataError, connection, transaction
+from django.db import DataError, OperationalError, connection, connections, transaction
 from django.db.transaction import TransactionManagementError
 
 from portal.db import fetch_prepared
@@ -47,3 +47,37 @@ def test_refuses_to_run_in_a_transaction_marked_for_rollback(db):
         transaction.set_rollback(True)
         with pytest.raises(TransactionManagementError):
             fetch_prepared("SELECT %s", [1])
+
+
+@postgresql_only
+def test_a_statement_runs_again_with_parameters_of_other_types(db):
+    assert fetch_prepared("SELECT %s", [7]) == (7,)
+    assert fetch_prepared("SELECT %s", ["seven"]) == ("seven",)
+    assert fetch_prepared("SELECT %s", [7]) == (7,)
+
+
+@postgresql_only
+def test_null_parameters_and_binary_values_round_trip(db):
+    assert fetch_prepared("SELECT %s::int, %s::bytea", [None, b"\x00\xff"]) == (None, b"\x00\xff")
+
+
+@postgresql_only
+def test_placeholders_other_than_percent_s_are_refused(db):
+    with pytest.raises(ValueError, match="placeholders"):
+        fetch_prepared("SELECT %(n)s", [1])
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_dropped_is_djangos_operational_error(db):
+    fetch_prepared("SELECT %s", [1])
+    backend = connection.connection.info.backend_pid
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+    finally:
+        other.close()
+    with pytest.raises(OperationalError):
+        fetch_prepared("SELECT %s", [1])
+    connection.close()
