@@ -123,3 +123,22 @@ def viewer_client(viewer):
 @pytest.fixture
 def outsider_client(outsider):
     return _client_for(outsider)
+
+
+@pytest.fixture
+def server_drops_connection():
+    """Call it to have the PostgreSQL server end the default connection's session, as a
+    restart or a failover does; the connection object does not know yet."""
+    from django.db import connection, connections
+
+    def drop():
+        connection.ensure_connection()
+        backend = connection.connection.info.backend_pid
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+        finally:
+            other.close()
+
+    return drop

@@ -4,7 +4,7 @@ second try when the server dropped the persistent connection (the provider does 
 import json
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django_scopes import scopes_disabled
 
 from messaging.models import WebhookEvent
@@ -59,14 +59,8 @@ def test_prepared_statements_can_be_turned_off(client, number, settings):
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_event_is_stored_after_the_server_dropped_the_connection(client, number):
-    connection.ensure_connection()
-    backend = connection.connection.info.backend_pid
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
-    finally:
-        other.close()
+def test_event_is_stored_after_the_server_dropped_the_connection(client, number,
+                                                                 server_drops_connection):
+    server_drops_connection()
     assert post(client, number).status_code == 200
     assert stored_uuids() == ["in-0001"]

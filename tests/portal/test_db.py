@@ -2,7 +2,7 @@
 query instrumentation still in force."""
 
 import pytest
-from django.db import DataError, OperationalError, connection, connections, transaction
+from django.db import DataError, OperationalError, connection, transaction
 from django.db.transaction import TransactionManagementError
 
 from portal.db import fetch_prepared
@@ -69,15 +69,10 @@ def test_placeholders_other_than_percent_s_are_refused(db):
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_a_connection_the_server_dropped_is_djangos_operational_error(db):
+def test_a_connection_the_server_dropped_is_djangos_operational_error(db,
+                                                                    server_drops_connection):
     fetch_prepared("SELECT %s", [1])
-    backend = connection.connection.info.backend_pid
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
-    finally:
-        other.close()
+    server_drops_connection()
     with pytest.raises(OperationalError):
         fetch_prepared("SELECT %s", [1])
     connection.close()
