@@ -1,6 +1,7 @@
 """The portal's URLs plus /bench/bare/, a view that only answers 200: the ceiling that
-the webhook endpoint is measured against, through the same middleware and server; and
-/bench/floor/, the least that storing each request costs."""
+the webhook endpoint is measured against, served like any page of the portal; and
+/hooks/bench-floor/, on the webhooks' own lane, the least that storing each request costs
+there."""
 
 from django.http import HttpResponse
 from django.urls import path
@@ -23,4 +24,5 @@ def floor(request):
     return HttpResponse(b'{"status":"ok"}', content_type="application/json")
 
 
-urlpatterns = [path("bench/bare/", bare), path("bench/floor/", floor), *portal_urlpatterns]
+urlpatterns = [path("bench/bare/", bare), path("hooks/bench-floor/", floor),
+               *portal_urlpatterns]

@@ -1,14 +1,16 @@
 """Webhook ingestion throughput: webhook requests per second / a bare 200 view's, one run.
 
 Starts gunicorn on loopback with the portal's gunicorn.conf.py, serving the portal plus a
-bare view (bench/urls.py) through the same middleware; drives both with the same load
-generator (wrk, from Debian's `wrk` package) in alternating rounds after a warm-up round;
-then checks that every webhook that was answered 200 is stored. Goal: ratio >= 0.6 on
-PostgreSQL, >= 0.4 on SQLite, with nothing lost.
+bare view (bench/urls.py); drives both with the same load generator (wrk, from Debian's
+`wrk` package) in alternating rounds after a warm-up round; then checks that every webhook
+that was answered 200 is stored. Goal: ratio >= 0.6 on PostgreSQL, >= 0.4 on SQLite, with
+nothing lost. The bare view passes the portal's whole middleware, as any page does; the
+webhook takes its own lane (portal.middleware.WebhookLaneMiddleware), as in production.
 
-A third view, the floor (bench/urls.py), does nothing but one prepared INSERT of the body
-into a table of its own: its ratio, printed before the last line, is what any endpoint that
-stores each request before answering can reach on the machine at hand.
+A third view, the floor (bench/urls.py), on the webhooks' lane, does nothing but one
+prepared INSERT of the body into a table of its own: its ratio, printed before the last
+line, is what an endpoint there that stores each request before answering can reach on the
+machine at hand.
 
 Every request comes on a connection of its own, as a webhook sender's separate POSTs do.
 With keep-alive, each of wrk's connections stays with the gunicorn worker that accepted
@@ -138,7 +140,7 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as scripts:
                 # Warm-up: every worker connected to the database, every code path loaded.
                 paths = {"bare": "/bench/bare/", "webhook": number.webhook_path,
-                         "floor": "/bench/floor/"}
+                         "floor": "/hooks/bench-floor/"}
                 for name, path in paths.items():
                     ok = run_wrk(base, path, Path(scripts), WARM_UP_SECONDS)[1]
                     accepted += ok if name == "webhook" else 0

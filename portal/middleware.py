@@ -51,6 +51,9 @@ class WebhookLaneMiddleware:
     def __call__(self, request):
         if not request.path_info.startswith(self.PREFIX):
             return self.get_response(request)
+        # ALLOWED_HOSTS still holds (CommonMiddleware would have checked it): a foreign
+        # Host header is answered 400.
+        request.get_host()
         # What Django's handler does after the middleware: resolving raises Resolver404,
         # and an exception from the view is answered as Django answers any.
         match = resolve(request.path_info)

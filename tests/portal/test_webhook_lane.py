@@ -55,6 +55,10 @@ def test_a_webhook_path_without_its_slash_is_not_found_rather_than_redirected(cl
     assert client.post("/hooks/probe").status_code == 404
 
 
+def test_a_webhook_with_a_host_not_allowed_is_refused(client, db):
+    assert client.post("/hooks/probe/", HTTP_HOST="evil.example").status_code == 400
+
+
 def test_webhook_responses_carry_a_request_id(client, db):
     response = client.post("/hooks/probe/", HTTP_X_REQUEST_ID="hook-123")
     assert response["X-Request-ID"] == "hook-123"
