@@ -7,8 +7,8 @@ refuses to query outside an active scope. This module is where scopes are entere
   switcher, else the user's first) and runs the whole request, rendering included, inside its
   scope. A request without an organization runs in no scope at all, so any scoped query
   fails loudly instead of returning everyone's rows. `/admin/` is for the platform's staff
-  and runs with scopes disabled explicitly; `/hooks/` (the provider's webhooks) runs in no
-  scope without looking up a member.
+  and runs with scopes disabled explicitly. `/hooks/` (the provider's webhooks) never
+  reaches it (portal.middleware.WebhookLaneMiddleware) and so runs in no scope.
 - `organization_scope()` is what jobs, commands and API views use to enter one
   organization's scope.
 - `role_required()` guards views by role.

@@ -1,5 +1,8 @@
 """Database helpers that depend on the backend."""
 
+import functools
+import itertools
+import re
 import threading
 from contextlib import contextmanager, nullcontext
 
@@ -7,7 +10,7 @@ import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from psycopg.adapt import PyFormat, Transformer
-from psycopg.pq import ConnStatus, ExecStatus
+from psycopg.pq import ConnStatus, ExecStatus, TransactionStatus
 
 _sqlite_writer = threading.Lock()
 
@@ -46,6 +49,7 @@ def fetch_prepared(sql: str, params: list, *, using: str = DEFAULT_DB_ALIAS) -> 
     Elsewhere, with DATABASE_PREPARED_STATEMENTS off, or while something watches the
     queries (DEBUG, a test counting them, an execute wrapper), it is Django's usual cursor.
     """
+    _numbered(sql)  # the same placeholders on every path (cached)
     db = connections[using]
     with _serialized_write(db):
         if (db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS
@@ -55,8 +59,15 @@ def fetch_prepared(sql: str, params: list, *, using: str = DEFAULT_DB_ALIAS) -> 
                 return cursor.fetchone() if cursor.description else None
         db.ensure_connection()
         db.validate_no_broken_transaction()
+        conn = db.connection
         with db.wrap_database_errors:
-            return _execute_prepared(db.connection, sql, params)
+            if not conn.autocommit and conn.pgconn.transaction_status == TransactionStatus.IDLE:
+                # First statement of an atomic block: psycopg sends the BEGIN that Django
+                # asked for with its first statement, which libpq alone would not.
+                with psycopg.Cursor(conn) as cursor:
+                    cursor.execute(sql, params)
+                    return cursor.fetchone() if cursor.description else None
+            return _execute_prepared(conn, sql, params)
 
 
 class _PreparedStatements:
@@ -83,28 +94,54 @@ def _execute_prepared(conn: psycopg.Connection, sql: str, params: list) -> tuple
     if state is None:
         state = conn._portal_prepared = _PreparedStatements(conn)
     transformer = state.transformer
-    values = transformer.dump_sequence(params, [PyFormat.AUTO] * len(params))
-    # A statement is prepared for its parameters' types, as psycopg's own cache does.
-    key = (sql, tuple(transformer.types))
+    with conn.lock:  # as psycopg does around every exchange with the server
+        values = transformer.dump_sequence(params, [PyFormat.AUTO] * len(params))
+        # A statement is prepared for its parameters' types, as psycopg's own cache does.
+        key = (sql, tuple(transformer.types))
+        try:
+            result = _execute(conn, state, key, values)
+        except psycopg.errors.InvalidSqlStatementName:
+            # Our statements were dropped (DISCARD ALL or DEALLOCATE ALL, by a pooler
+            # resetting the session, say): prepare them again, once, outside a transaction.
+            if conn.pgconn.transaction_status != TransactionStatus.IDLE:
+                raise
+            state.names.clear()
+            result = _execute(conn, state, key, values)
+        if not result.ntuples:
+            return None
+        transformer.set_pgresult(result)
+        return transformer.load_row(0, tuple)
+
+
+def _execute(conn: psycopg.Connection, state: _PreparedStatements, key: tuple, values):
     name = state.names.get(key)
     if name is None:
+        sql, types = key
         name = f"portal_{len(state.names)}".encode()
         _succeeded(conn, conn.pgconn.prepare(name, _numbered(sql).encode(conn.info.encoding),
-                                             transformer.types))
+                                             types))
         state.names[key] = name
-    result = _succeeded(conn, conn.pgconn.exec_prepared(name, values, transformer.formats))
-    if not result.ntuples:
-        return None
-    transformer.set_pgresult(result)
-    return transformer.load_row(0, tuple)
+    return _succeeded(conn, conn.pgconn.exec_prepared(name, values,
+                                                      state.transformer.formats))
 
 
+_PLACEHOLDER = re.compile(r"%s|%%|%")
+
+
+@functools.lru_cache(maxsize=256)
 def _numbered(sql: str) -> str:
-    """The statement with PostgreSQL's $1, $2 ... in place of each %s."""
-    parts = sql.split("%s")
-    if any("%" in part for part in parts):
-        raise ValueError("fetch_prepared takes %s placeholders and no other %.")
-    return "".join(f"{part}${number}" for number, part in enumerate(parts[:-1], 1)) + parts[-1]
+    """The statement with PostgreSQL's $1, $2 ... in place of each %s, and % for each %%,
+    as psycopg reads it."""
+    numbers = itertools.count(1)
+
+    def replace(match: re.Match) -> str:
+        if match.group() == "%s":
+            return f"${next(numbers)}"
+        if match.group() == "%%":
+            return "%"
+        raise ValueError("fetch_prepared takes %s placeholders (and %% for a %).")
+
+    return _PLACEHOLDER.sub(replace, sql)
 
 
 def _succeeded(conn: psycopg.Connection, result):

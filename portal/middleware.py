@@ -5,7 +5,7 @@ import re
 import uuid
 
 from django.conf import settings
-from django.urls import resolve
+from django.core.handlers.base import BaseHandler
 
 from portal.logs import request_id
 
@@ -31,22 +31,35 @@ class RequestIdMiddleware:
         return response
 
 
+class _ViewStep(BaseHandler):
+    """Django's handler reduced to its last step, the view (resolving it, ATOMIC_REQUESTS,
+    async views, checking and rendering what it returns, turning exceptions into
+    responses): a handler with no middleware."""
+
+    def __init__(self):
+        super().__init__()
+        self._view_middleware, self._template_response_middleware = [], []
+        self._exception_middleware = []
+
+
 class WebhookLaneMiddleware:
     """Sends the provider's webhooks (paths under /hooks/) straight to their view, past
     every middleware listed after this one.
 
     Sessions, CSRF, sign-in, messages, tenancy, lockouts and a browser's security headers
     mean nothing to a machine's POST, and passing through them was about 230 µs of the
-    webhook's 800 (bench/webhook_ingest.py). Listed after RequestIdMiddleware, so webhook
-    log lines keep their request id. A path under /hooks/ that names no view is a 404,
-    never CommonMiddleware's redirect to an added slash, which a sender would follow as a
-    GET, the event lost.
+    webhook's 800 (bench/webhook_ingest.py). So only unsigned machine endpoints belong
+    under /hooks/: a view there gets no sign-in and no CSRF check. Listed after
+    RequestIdMiddleware, so webhook log lines keep their request id. A path under /hooks/
+    that names no view is a 404, never CommonMiddleware's redirect to an added slash, which
+    a sender would follow as a GET, the event lost.
     """
 
     PREFIX = "/hooks/"
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.view_step = _ViewStep()
 
     def __call__(self, request):
         if not request.path_info.startswith(self.PREFIX):
@@ -54,11 +67,11 @@ class WebhookLaneMiddleware:
         # ALLOWED_HOSTS still holds (CommonMiddleware would have checked it): a foreign
         # Host header is answered 400.
         request.get_host()
-        # What Django's handler does after the middleware: resolving raises Resolver404,
-        # and an exception from the view is answered as Django answers any.
-        match = resolve(request.path_info)
-        request.resolver_match = match
-        return match.func(request, *match.args, **match.kwargs)
+        response = self.view_step._get_response(request)
+        # As CommonMiddleware would: senders get a length rather than a chunked answer.
+        if not response.streaming and not response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(response.content))
+        return response
 
 
 class ContentSecurityPolicyMiddleware:

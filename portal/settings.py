@@ -118,14 +118,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL: statements run through portal.db.fetch_prepared() (the webhook endpoint's
-# insert) are parsed and planned once per connection. Turn it off behind a connection
+# insert) are parsed and planned once per connection, by libpq itself; psycopg prepares
+# nothing (Django's default), so it never deallocates them. Turn it off behind a connection
 # pooler that does not keep prepared statements (PgBouncer in transaction mode before 1.21).
 DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
-if (DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-        and DATABASE_PREPARED_STATEMENTS):
-    # Django turns prepared statements off for every cursor; its own cursors bind
-    # parameters on the client and are never prepared, so this reaches only ours.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, locks and jobs ------------------------------------------------------------

@@ -25,6 +25,11 @@ def probe(request):
     })
 
 
+def not_exempt(request):
+    """A view that CsrfViewMiddleware would refuse a POST without a token."""
+    return HttpResponse("taken")
+
+
 @csrf_exempt
 def broken(request):
     raise RuntimeError("a bug in a webhook view")
@@ -37,6 +42,7 @@ def page(request):
 urlpatterns = [
     path("hooks/probe/", probe, name="probe"),
     path("hooks/broken/", broken),
+    path("hooks/not-exempt/", not_exempt),
     path("probe/", page),
     *portal_urlpatterns,
 ]

@@ -1,6 +1,8 @@
 """portal.db.fetch_prepared: one statement of a hot path, with Django's errors and Django's
 query instrumentation still in force."""
 
+import contextlib
+
 import pytest
 from django.db import DataError, OperationalError, connection, transaction
 from django.db.transaction import TransactionManagementError
@@ -61,7 +63,6 @@ def test_null_parameters_and_binary_values_round_trip(db):
     assert fetch_prepared("SELECT %s::int, %s::bytea", [None, b"\x00\xff"]) == (None, b"\x00\xff")
 
 
-@postgresql_only
 def test_placeholders_other_than_percent_s_are_refused(db):
     with pytest.raises(ValueError, match="placeholders"):
         fetch_prepared("SELECT %(n)s", [1])
@@ -76,3 +77,42 @@ def test_a_connection_the_server_dropped_is_djangos_operational_error(db,
     with pytest.raises(OperationalError):
         fetch_prepared("SELECT %s", [1])
     connection.close()
+
+
+def server_prepared(sql: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements "
+                       "WHERE name LIKE 'portal%%' AND statement = %s", [sql])
+        return cursor.fetchone()[0]
+
+
+@postgresql_only
+def test_a_statement_is_prepared_on_the_server_once(db):
+    for _ in range(3):
+        fetch_prepared("SELECT %s + 1", [41])
+    assert server_prepared("SELECT $1 + 1") == 1
+
+
+def test_a_literal_percent_is_written_as_two(db):
+    assert fetch_prepared("SELECT 7 %% %s", [4]) == (3,)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_statements_dropped_on_the_server_are_prepared_again(db):
+    fetch_prepared("SELECT %s", [1])
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    assert fetch_prepared("SELECT %s", [2]) == (2,)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_that_opens_an_atomic_block_is_rolled_back_with_it(db):
+    organization = OrganizationFactory(name="Kept")
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        fetch_prepared("UPDATE accounts_organization SET name = %s WHERE id = %s",
+                       ["Renamed", organization.pk])
+        raise RuntimeError("roll back")
+    organization.refresh_from_db()
+    assert organization.name == "Kept"

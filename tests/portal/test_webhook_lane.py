@@ -46,8 +46,13 @@ def test_a_signed_in_members_cookie_costs_a_webhook_no_query(owner_client,
 
 
 def test_a_webhook_needs_no_csrf_token(db):
-    response = Client(enforce_csrf_checks=True).post("/hooks/probe/")
+    response = Client(enforce_csrf_checks=True).post("/hooks/not-exempt/")
     assert response.status_code == 200
+
+
+def test_webhook_answers_carry_their_length(client, db):
+    response = client.post("/hooks/probe/")
+    assert response["Content-Length"] == str(len(response.content))
 
 
 def test_a_webhook_path_without_its_slash_is_not_found_rather_than_redirected(client, db):
