@@ -44,7 +44,7 @@ def fetch_prepared(sql: str, params: list, *, using: str = DEFAULT_DB_ALIAS) -> 
     own), libpq's own execution instead of a cursor (see _execute_prepared), and no health
     check (CONN_HEALTH_CHECKS, a round trip of its own): the caller retries on a connection
     that the server dropped. Errors are still Django's (django.db.OperationalError and so
-    on). The SQL takes `%s` placeholders and no other `%`.
+    on). The SQL takes `%s` placeholders, and `%%` for a literal `%`.
 
     Elsewhere, with DATABASE_PREPARED_STATEMENTS off, or while something watches the
     queries (DEBUG, a test counting them, an execute wrapper), it is Django's usual cursor.

@@ -48,7 +48,8 @@ class WebhookLaneMiddleware:
 
     Sessions, CSRF, sign-in, messages, tenancy, lockouts and a browser's security headers
     mean nothing to a machine's POST, and passing through them was about 230 µs of the
-    webhook's 800 (bench/webhook_ingest.py). So only unsigned machine endpoints belong
+    webhook's 800 (CPU per request through Django's WSGI handler, no server). So only
+    unsigned machine endpoints belong
     under /hooks/: a view there gets no sign-in and no CSRF check. Listed after
     RequestIdMiddleware, so webhook log lines keep their request id. A path under /hooks/
     that names no view is a 404, never CommonMiddleware's redirect to an added slash, which
