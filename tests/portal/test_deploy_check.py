@@ -37,3 +37,9 @@ def test_the_deploy_check_warns_when_https_redirect_is_off():
     result = _check({"SECURE_SSL_REDIRECT": "false"})
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
+
+
+def test_the_deploy_check_warns_when_webhook_urls_are_not_https():
+    result = _check({"PORTAL_BASE_URL": "http://portal.example.com"})
+    assert result.returncode != 0
+    assert "portal.W001" in result.stdout + result.stderr
