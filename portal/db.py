@@ -52,22 +52,25 @@ def fetch_prepared(sql: str, params: list, *, using: str = DEFAULT_DB_ALIAS) -> 
     _numbered(sql)  # the same placeholders on every path (cached)
     db = connections[using]
     with _serialized_write(db):
-        if (db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS
-                or db.queries_logged or db.execute_wrappers):
-            with db.cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchone() if cursor.description else None
-        db.ensure_connection()
-        db.validate_no_broken_transaction()
-        conn = db.connection
-        with db.wrap_database_errors:
-            if not conn.autocommit and conn.pgconn.transaction_status == TransactionStatus.IDLE:
-                # First statement of an atomic block: psycopg sends the BEGIN that Django
-                # asked for with its first statement, which libpq alone would not.
-                with psycopg.Cursor(conn) as cursor:
-                    cursor.execute(sql, params)
-                    return cursor.fetchone() if cursor.description else None
-            return _execute_prepared(conn, sql, params)
+        if _runs_lean(db):
+            with db.wrap_database_errors:
+                return _execute_prepared(db.connection, sql, params)
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() if cursor.description else None
+
+
+def _runs_lean(db) -> bool:
+    """Whether fetch_prepared may go straight to libpq on this connection (see above)."""
+    if (db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS
+            or db.queries_logged or db.execute_wrappers):
+        return False
+    db.ensure_connection()
+    db.validate_no_broken_transaction()
+    conn = db.connection
+    # Not as the first statement of an atomic block: Django's cursor sends the BEGIN that
+    # Django asked for there (through psycopg), which libpq alone would not.
+    return conn.autocommit or conn.pgconn.transaction_status != TransactionStatus.IDLE
 
 
 class _PreparedStatements:
