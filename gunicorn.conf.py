@@ -25,7 +25,7 @@ max_requests_jitter = 200
 # a fork, not a second start of Django (about a second of CPU each, every 2,000 requests).
 preload_app = True
 # Access log without the query string and with webhook secrets cut out.
-logger_class = "portal.redaction.RedactingGunicornLogger"
+logger_class = "common.redaction.RedactingGunicornLogger"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "" turns it off
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

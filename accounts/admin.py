@@ -18,6 +18,7 @@ from accounts.models import (
     Organization,
     User,
 )
+from common.addresses import client_ip
 
 admin.site.register(User, UserAdmin)
 
@@ -85,7 +86,7 @@ class ConnectionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         saved = services.save_connection(
             organization=obj.organization, kind=obj.kind, values=form.connection_values(),
-            actor=request.user, ip=services.client_ip(request))
+            actor=request.user, ip=client_ip(request))
         obj.pk = saved.pk
 
 

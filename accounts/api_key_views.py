@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.api_keys import create_api_key, revoke_api_key
 from accounts.models import ApiKey, Role
-from accounts.services import client_ip
 from accounts.tenancy import role_required
+from common.addresses import client_ip
 
 
 class ApiKeyForm(forms.Form):

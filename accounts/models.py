@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_scopes import ScopedManager
 
 from accounts.fields import EncryptedTextField
+from accounts.tokens import ConnectionTokenStore
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -169,6 +170,10 @@ class Connection(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def token_store(self) -> ConnectionTokenStore:
+        """Where `axion.client_for` keeps this connection's session token."""
+        return ConnectionTokenStore(self)
 
 
 class AuditEntry(models.Model):

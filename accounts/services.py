@@ -22,19 +22,8 @@ from accounts.models import (
     digest,
 )
 from accounts.tenancy import organization_scope
-
-
-def client_ip(request) -> str | None:
-    """The address the request came from: REMOTE_ADDR, or behind PROXY_COUNT trusted
-    proxies, the address the outermost of them saw (X-Forwarded-For, from the right)."""
-    if request is None:
-        return None
-    proxies = settings.PROXY_COUNT
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                 if a.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+from axion.errors import AxionError, NotAllowed, WrongCredentials
+from axion.wording import describe_provider_error
 
 
 def audit(*, organization: Organization, action: str, actor: User | None = None,
@@ -191,3 +180,17 @@ def save_connection(*, organization: Organization, kind: str, values: dict, acto
           action="connection.created" if created else "connection.changed", actor=actor,
           target=kind, detail={"fields": sorted(changed)}, ip=ip)
     return connection
+
+
+def note_provider_failure(*, organization: Organization, kind: str,
+                          error: AxionError) -> None:
+    """Flag the connection as failing when the provider rejected its credentials (username
+    and password, or the API key): shown on its settings page and the dashboard. Other
+    failures (down, slow) say nothing about the credentials and change nothing."""
+    if not isinstance(error, WrongCredentials | NotAllowed):
+        return
+    with organization_scope(organization):
+        Connection.objects.filter(kind=kind, failing_since__isnull=True).update(
+            failing_since=timezone.now())
+        Connection.objects.filter(kind=kind).update(
+            last_error=describe_provider_error(error)[:500])

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from accounts.services import audit, client_ip
+from accounts.services import audit
 from accounts.tenancy import memberships_of
+from common.addresses import client_ip
 
 log = logging.getLogger(__name__)
 

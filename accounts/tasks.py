@@ -1,4 +1,5 @@
-"""Jobs of the accounts app: renewal of the provider session tokens (gap 1)."""
+"""Jobs of the accounts app: renewal of the provider session tokens (docs/provider.md,
+quirk 1)."""
 
 import logging
 from datetime import timedelta
@@ -6,20 +7,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django_scopes import scopes_disabled
 
-from accounts.axion import AxionError
+import axion
 from accounts.models import Connection
-from accounts.provider import note_provider_failure
-from portal.locks import job_lock
+from accounts.services import note_provider_failure
+from axion.errors import AxionError
+from common.locks import job_lock
 
 log = logging.getLogger(__name__)
-
-# The client of each kind of connection; named, not imported, so accounts does not depend
-# on the apps built on it.
-CLIENTS = {Connection.Kind.FAX: "faxes.client.FaxClient",
-           Connection.Kind.SMS: "messaging.client.SmsClient"}
 
 
 def connections_to_renew(now=None, organization_id: int | None = None):
@@ -44,7 +40,7 @@ def renew_tokens(organization_id: int | None = None) -> str:
             if not acquired:
                 continue
             try:
-                with import_string(CLIENTS[connection.kind]).for_connection(connection) as client:
+                with axion.client_for(connection) as client:
                     client.login()
             except AxionError as error:
                 note_provider_failure(organization=connection.organization,

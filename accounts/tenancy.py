@@ -28,7 +28,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership, Organization, Role
-from portal import logs
+from common import logs
 
 SESSION_KEY = "organization_id"
 UNSCOPED_PREFIXES = ("/admin/",)

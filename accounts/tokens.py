@@ -1,10 +1,9 @@
-"""The Django side of accounts/axion.py: session tokens kept on `Connection` rows.
+"""Session tokens of the provider kept on `Connection` rows.
 
-`ConnectionTokenStore` implements `axion.TokenStore` on one connection: the token is stored
-encrypted (the field does it), read back only while it is valid, and saved with a targeted
-UPDATE that also clears the connection's failure marks. `transport_for` builds the
-transport of a connection with the timeouts from settings; the clients' `for_connection`
-factories use it.
+`ConnectionTokenStore` implements `axion.tokens.TokenStore` on one connection: the token is
+stored encrypted (the field does it), read back only while it is valid, and saved with a
+targeted UPDATE that also clears the connection's failure marks. `Connection.token_store()`
+gives it to `axion.client_for`.
 
 Concurrency, kept simple on purpose: logins of one connection are serialised by a
 per-connection `threading.Lock` within this process, and whoever takes the lock re-reads the
@@ -19,12 +18,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.utils import timezone
 
-from accounts.axion import AxionTransport, Dialect
-from accounts.models import Connection
+if TYPE_CHECKING:
+    from accounts.models import Connection
 
 # A token this close to its expiry is not used: it could expire during the call.
 EXPIRY_MARGIN = timedelta(minutes=10)
@@ -39,9 +38,9 @@ def _lock_of(connection_id: int) -> threading.Lock:
 
 
 class ConnectionTokenStore:
-    """The session token of one saved `Connection` (implements `axion.TokenStore`)."""
+    """The session token of one saved `Connection` (implements `axion.tokens.TokenStore`)."""
 
-    def __init__(self, connection: Connection, *,
+    def __init__(self, connection: "Connection", *,
                  clock: Callable[[], datetime] = timezone.now):
         if connection.pk is None:
             raise ValueError("ConnectionTokenStore needs a saved connection.")
@@ -60,7 +59,7 @@ class ConnectionTokenStore:
         """Store a new token; a good login also clears the connection's failure marks."""
         now = self._clock()
         # A targeted UPDATE by pk: no scope needed, no other field overwritten.
-        Connection._base_manager.filter(pk=self.connection.pk).update(
+        type(self.connection)._base_manager.filter(pk=self.connection.pk).update(
             session_token=token, token_expires_at=expires_at, failing_since=None,
             last_error="", updated_at=now)
         self.connection.session_token = token
@@ -74,28 +73,3 @@ class ConnectionTokenStore:
         with _lock_of(self.connection.pk):
             self.connection.refresh_from_db(fields=["session_token", "token_expires_at"])
             yield
-
-
-def transport_for(connection: Connection, dialect: Dialect, *, interactive: bool = False,
-                  **options) -> AxionTransport:
-    """The transport of a connection, with the timeouts from settings.
-
-    `interactive`: a person waits for the answer (a lookup, a send, a delete, a media
-    file), so one attempt with the shorter AXION_INTERACTIVE_READ_TIMEOUT rather than
-    retries that could keep the page waiting for a minute. `options` are passed to
-    AxionTransport (tests give `sleep`, `clock`, `session`).
-    """
-    read_timeout = settings.AXION_READ_TIMEOUT
-    if interactive:
-        read_timeout = settings.AXION_INTERACTIVE_READ_TIMEOUT
-        options.setdefault("attempts", 1)
-    return AxionTransport(
-        url=connection.api_url,
-        api_key=connection.api_key,
-        username=connection.username,
-        password=connection.password,
-        dialect=dialect,
-        token_store=ConnectionTokenStore(connection),
-        timeout=(settings.AXION_CONNECT_TIMEOUT, read_timeout),
-        **options,
-    )

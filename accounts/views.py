@@ -12,6 +12,7 @@ from accounts import services
 from accounts.forms import ConnectionForm, InvitationForm, RoleForm, SignUpForm
 from accounts.models import AuditEntry, Connection, Invitation, Membership, Role
 from accounts.tenancy import member_required, role_required, select_organization
+from common.addresses import client_ip
 
 AUDIT_PAGE_SIZE = 50
 
@@ -50,7 +51,7 @@ def members(request):
         if form.is_valid():
             _, link = services.invite_member(
                 actor_membership=request.membership, email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"], ip=services.client_ip(request))
+                role=form.cleaned_data["role"], ip=client_ip(request))
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("members")
     return render(request, "accounts/members.html", {
@@ -73,7 +74,7 @@ def change_member_role(request, pk):
         return redirect("members")
     try:
         services.change_role(actor_membership=request.membership, membership=membership,
-                             role=form.cleaned_data["role"], ip=services.client_ip(request))
+                             role=form.cleaned_data["role"], ip=client_ip(request))
     except ValidationError as error:
         messages.error(request, _validation_message(error))
     else:
@@ -90,7 +91,7 @@ def remove_member(request, pk):
         raise PermissionDenied("Only owners and admins remove members.")
     try:
         services.remove_member(actor_membership=request.membership, membership=membership,
-                               ip=services.client_ip(request))
+                               ip=client_ip(request))
     except ValidationError as error:
         messages.error(request, _validation_message(error))
         return redirect("members")
@@ -107,7 +108,7 @@ def revoke_invitation(request, pk):
     invitation = get_object_or_404(Invitation, pk=pk, accepted_at__isnull=True)
     invitation.delete()
     services.audit(organization=request.organization, action="member.invitation_revoked",
-                   actor=request.user, target=invitation.email, ip=services.client_ip(request))
+                   actor=request.user, target=invitation.email, ip=client_ip(request))
     messages.success(request, f"The invitation of {invitation.email} was revoked.")
     return redirect("members")
 
@@ -125,7 +126,7 @@ def accept_invitation(request, token):
             user = form.save() if form.is_valid() else None
         if user is not None:
             services.accept_invitation(invitation=invitation, user=user,
-                                       ip=services.client_ip(request))
+                                       ip=client_ip(request))
             if not request.user.is_authenticated:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             select_organization(request, invitation.organization_id)
@@ -156,7 +157,7 @@ def edit_connection(request, kind):
             services.save_connection(
                 organization=request.organization, kind=kind,
                 values=form.connection_values(), actor=request.user,
-                ip=services.client_ip(request))
+                ip=client_ip(request))
         except ValidationError as error:
             form.add_error(None, error)
         else:

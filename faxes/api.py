@@ -12,16 +12,12 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.api import (
-    ID_PARAMETER,
-    PROVIDER_ERRORS,
-    NoConnectionConflict,
-    OrganizationApiMixin,
-    provider_exception,
-)
+from api.errors import NoConnectionConflict, provider_exception
+from api.schema import ID_PARAMETER, PROVIDER_ERRORS
+from api.views import OrganizationApiMixin
+from common.phone import normalize_number
 from faxes import services
 from faxes.models import Fax, FaxStatus
-from portal.phone import normalize_number
 
 EARLIEST_LOOKUP_DAY = date(2000, 1, 1)
 

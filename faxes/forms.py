@@ -2,9 +2,9 @@
 
 from django import forms
 
+from common.phone import normalize_number
 from faxes.models import FaxStatus
 from faxes.services import MAX_REFERENCES, day_bounds, parse_references
-from portal.phone import normalize_number
 
 SORTS = {"newest": ("-sent_at", "-id"), "oldest": ("sent_at", "id")}
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_scopes import ScopedManager
 
 from accounts.models import Organization
-from portal.models import SyncOutcome
+from common.models import SyncOutcome
 
 
 class FaxStatus(models.TextChoices):

@@ -14,11 +14,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.axion import AxionError
+import axion
 from accounts.models import Connection, Organization
-from accounts.provider import describe_provider_error, note_provider_failure
+from accounts.services import note_provider_failure
 from accounts.tenancy import organization_scope
-from faxes.client import FaxClient, FaxRecord
+from axion.errors import AxionError
+from axion.fax import FaxClient, FaxRecord
+from axion.wording import describe_provider_error
 from faxes.models import Fax, FaxStatus, FaxSync, fax_identity
 
 log = logging.getLogger(__name__)
@@ -101,7 +103,7 @@ def upsert_faxes(*, organization: Organization, records: Iterable[FaxRecord],
 
 def _client(organization: Organization) -> FaxClient | None:
     connection = fax_connection(organization)
-    return FaxClient.for_connection(connection, interactive=True) if connection else None
+    return axion.client_for(connection, interactive=True) if connection else None
 
 
 def _known_faxes(organization: Organization, **filters) -> list[Fax]:
@@ -197,7 +199,7 @@ def sync_organization(*, organization: Organization, day: date | None = None,
     connection = fax_connection(organization)
     if connection is None:
         return 0
-    client = FaxClient.for_connection(connection)
+    client = axion.client_for(connection)
     days = [day] if day else days_to_sync(connection=connection, organization=organization,
                                           now=now)
     seen = 0

@@ -2,9 +2,9 @@
 
 from datetime import date as date_type
 
+from accounts.jobs import for_each_organization
 from accounts.models import Connection
 from faxes.services import sync_organization
-from portal.jobs import for_each_organization
 
 
 def sync_faxes(organization_id: int | None = None, date: str | None = None) -> str:

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from accounts.models import Connection
 from accounts.tenancy import member_required, organization_scope
+from common.pagination import keyset_page
 from faxes import services
 from faxes.forms import FaxFilterForm, LookupForm
 from faxes.models import Fax, FaxSync
-from portal.pagination import keyset_page
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 2000

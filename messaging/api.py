@@ -24,17 +24,14 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.api import (
-    ID_PARAMETER,
-    PROVIDER_ERRORS,
-    NoConnectionConflict,
-    OrganizationApiMixin,
-    ProviderFailed,
-    ProviderTimeout,
-    actor_of,
-)
-from accounts.axion import NotFound as ProviderNotFound
-from accounts.services import client_ip
+from api.authentication import actor_of
+from api.errors import NoConnectionConflict, ProviderFailed, ProviderTimeout
+from api.schema import ID_PARAMETER, PROVIDER_ERRORS
+from api.views import OrganizationApiMixin
+from axion.errors import NotFound as ProviderNotFound
+from common.addresses import client_ip
+from common.filetypes import MMS_TYPES
+from common.phone import normalize_number
 from messaging import sending
 from messaging.media import media_bytes
 from messaging.models import (
@@ -47,8 +44,6 @@ from messaging.models import (
     MessagingNumber,
 )
 from messaging.services import sms_connection
-from portal.filetypes import MMS_TYPES
-from portal.phone import normalize_number
 
 MAX_RECIPIENTS = 20
 # Longer keys would not fit Message.idempotency_key once the recipient is appended.

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from django.utils.dateparse import parse_datetime
 
-from portal.phone import normalize_number
+from common.phone import normalize_number
 
 NEW_SMS = "newSMS"
 UPDATED_SMS = "updatedSMS"

@@ -5,7 +5,7 @@ import re
 from django import forms
 
 from accounts.models import User
-from portal.phone import parse_us_number
+from common.phone import parse_us_number
 
 
 class AddNumberForm(forms.Form):

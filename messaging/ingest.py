@@ -16,7 +16,8 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Organization
 from accounts.tenancy import organization_scope
-from messaging.client import SmsMessage
+from axion.sms import SmsMessage
+from common.phone import normalize_number
 from messaging.events import parse_event
 from messaging.models import (
     Conversation,
@@ -28,7 +29,6 @@ from messaging.models import (
     MessagingNumber,
     WebhookEvent,
 )
-from portal.phone import normalize_number
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,14 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.axion import AxionError, NotFound
+import axion
 from accounts.models import Organization
-from accounts.provider import NoConnection
 from accounts.tenancy import organization_scope
-from messaging.client import SmsClient
+from axion.errors import AxionError, NoConnection, NotFound
+from axion.sms import SmsClient
+from common.filetypes import MMS_TYPES, sniff
 from messaging.models import Media, MediaState
 from messaging.services import sms_connection
-from portal.filetypes import MMS_TYPES, sniff
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def archive_organization_media(*, organization: Organization, now: datetime | No
     if connection is None:
         return 0
     archived = 0
-    with SmsClient.for_connection(connection) as client:
+    with axion.client_for(connection) as client:
         while True:
             # Every media of a batch leaves the due set: archived, gone, rejected, or due
             # again only after its retry delay.
@@ -101,7 +101,7 @@ def media_bytes(*, media: Media) -> tuple[bytes, str]:
     if connection is None:
         raise NoConnection("This organization has no SMS connection to fetch the media with: "
                            "an admin can add one under Connections.")
-    with SmsClient.for_connection(connection, interactive=True) as client:
+    with axion.client_for(connection, interactive=True) as client:
         fetched = client.get_media(media.url)
     return fetched.content, sniff(fetched.content) or "application/octet-stream"
 

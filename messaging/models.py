@@ -10,7 +10,7 @@ from django_scopes import ScopedManager
 
 from accounts.fields import EncryptedTextField
 from accounts.models import Organization
-from portal.models import SyncOutcome
+from common.models import SyncOutcome
 
 
 def secret_digest(secret: str) -> str:

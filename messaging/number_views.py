@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.services import audit, client_ip
+from accounts.services import audit
 from accounts.tenancy import member_required, role_required
+from common.addresses import client_ip
 from messaging import services
 from messaging.forms import AddNumberForm, NumberForm
 from messaging.models import MessagingNumber

@@ -19,12 +19,14 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.axion import AxionError, OutcomeUnknown
+import axion
 from accounts.models import Organization, Role, User
-from accounts.provider import NoConnection, describe_provider_error
 from accounts.services import audit
 from accounts.tenancy import organization_scope
-from messaging.client import SmsClient
+from axion.errors import AxionError, NoConnection, OutcomeUnknown
+from axion.wording import describe_provider_error
+from common.filetypes import MMS_TYPES, sniff
+from common.phone import parse_us_number
 from messaging.ingest import apply_waiting_events, conversation_preview, participants_key
 from messaging.models import (
     Conversation,
@@ -36,8 +38,6 @@ from messaging.models import (
     MessagingNumber,
 )
 from messaging.services import sms_connection
-from portal.filetypes import MMS_TYPES, sniff
-from portal.phone import parse_us_number
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ def _hand_to_provider(message: Message, own: MessagingNumber,
     else:
         file_b64 = base64.b64encode(attachment.content).decode() if attachment else None
         try:
-            with SmsClient.for_connection(connection, interactive=True) as client:
+            with axion.client_for(connection, interactive=True) as client:
                 result = client.send_sms(
                     own.number, message.destinations, message.text, file_b64=file_b64,
                     customer_provided_id=message.customer_provided_id or None)
@@ -243,7 +243,7 @@ def delete_message(*, message: Message, user: User | None, actor_label: str = ""
         if connection is None:
             raise NoConnection("This organization has no SMS connection to delete the message "
                                "with: an admin can add one under Connections.")
-        with SmsClient.for_connection(connection, interactive=True) as client:
+        with axion.client_for(connection, interactive=True) as client:
             client.delete_sms(message.uuid)
     with organization_scope(organization):
         Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), text="")
@@ -274,7 +274,7 @@ def reconcile_unknown_sends(*, organization: Organization, now: datetime | None 
         return 0
     settled = 0
     window = timedelta(minutes=10)
-    with SmsClient.for_connection(connection) as client:
+    with axion.client_for(connection) as client:
         for message in unknown:
             found = client.get_sms(messaging_number=message.source,
                                    number=message.destinations[0],

@@ -11,14 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.axion import AxionError
+import axion
 from accounts.models import Connection, Organization, User
-from accounts.provider import describe_provider_error
 from accounts.services import audit
 from accounts.tenancy import organization_scope
-from messaging.client import SmsClient
+from axion.errors import AxionError
+from axion.wording import describe_provider_error
+from common.phone import parse_us_number
 from messaging.models import MessagingNumber
-from portal.phone import parse_us_number
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def register_webhook(*, number: MessagingNumber) -> bool:
         error = "No SMS connection yet: add one under Connections, then register again."
     else:
         try:
-            with SmsClient.for_connection(connection) as client:
+            with axion.client_for(connection) as client:
                 client.update_number(number.number, number.webhook_url)
         except AxionError as failure:
             log.warning("updateNumber failed for organization %s: %s",

@@ -12,11 +12,12 @@ from itertools import islice
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.axion import AxionError
+import axion
 from accounts.models import Connection, Organization
-from accounts.provider import describe_provider_error, note_provider_failure
+from accounts.services import note_provider_failure
 from accounts.tenancy import organization_scope
-from messaging.client import SmsClient
+from axion.errors import AxionError
+from axion.wording import describe_provider_error
 from messaging.ingest import incoming_from_provider, record_messages
 from messaging.models import MessageSync
 from messaging.services import sms_connection
@@ -45,7 +46,7 @@ def sync_organization_messages(*, organization: Organization,
     watermark = state.watermark
     seen = 0
     try:
-        with SmsClient.for_connection(connection) as client:
+        with axion.client_for(connection) as client:
             messages = client.iter_sms(from_time=sync_start(state, now))
             while page := list(islice(messages, PAGE)):
                 record_messages(organization=organization,

@@ -2,13 +2,13 @@
 
 import time
 
+from accounts.jobs import for_each_organization
 from accounts.models import Connection, Organization
+from common.locks import job_lock
 from messaging import media as media_archive
 from messaging.sending import reconcile_unknown_sends
 from messaging.sync import sync_organization_messages
 from messaging.webhooks import pending_organizations, process_organization_events
-from portal.jobs import for_each_organization
-from portal.locks import job_lock
 
 
 def process_webhook_events(organization_id: int | None = None) -> str:

@@ -14,18 +14,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.axion import AxionError
 from accounts.models import Role
-from accounts.provider import describe_provider_error
-from accounts.services import client_ip
 from accounts.tenancy import member_required, role_required
+from axion.errors import AxionError
+from axion.wording import describe_provider_error
+from common.addresses import client_ip
+from common.pagination import keyset_page
+from common.phone import normalize_number
 from messaging import sending
 from messaging.forms import ComposeForm
 from messaging.media import media_bytes
 from messaging.models import Conversation, Media, Message, MessageStatus, MessagingNumber
 from messaging.search import conversations_with_text
-from portal.pagination import keyset_page
-from portal.phone import normalize_number
 
 INBOX_PAGE = 30
 CONVERSATION_PAGE = 50

@@ -21,11 +21,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django_q.tasks import async_task
 from django_scopes import scopes_disabled
 
-from accounts.axion import AxionError
+import axion
 from accounts.models import Organization
-from accounts.services import client_ip
 from accounts.tenancy import organization_scope
-from messaging.client import SmsClient
+from axion.errors import AxionError
+from common.addresses import client_ip
+from common.ratelimit import over_limit
 from messaging.events import NEW_SMS, Event, InvalidEvent, check_event, parse_event
 from messaging.ingest import (
     IncomingMessage,
@@ -43,7 +44,6 @@ from messaging.models import (
 )
 from messaging.services import sms_connection
 from portal.db import fetch_prepared
-from portal.ratelimit import over_limit
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ def _confirmed(organization: Organization, events: list[tuple[WebhookEvent, Even
     connection = sms_connection(organization)
     if connection is None:
         raise AxionError("This organization has no SMS connection to confirm messages with.")
-    with SmsClient.for_connection(connection) as client:
+    with axion.client_for(connection) as client:
         for row, event in events:
             found = client.get_sms(uuid=event.uuid)
             yield row, next((m for m in found if m.uuid == event.uuid), None)

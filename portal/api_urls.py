@@ -5,7 +5,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import api_not_found
+from api.views import api_not_found
 from faxes.api import FaxViewSet
 from messaging.api import ConversationViewSet, MessageViewSet, NumberViewSet
 

@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
 
-from portal.logs import request_id
+from common.logs import request_id
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 

@@ -3,22 +3,6 @@
 from django.db import models
 
 
-class JobLock(models.Model):
-    """A named lock held by one running job, so a slow run is never overlapped by the next.
-
-    A row in the database works the same on SQLite and PostgreSQL and across every web and
-    job process; `expires_at` frees the lock of a process that died while holding it.
-    """
-
-    name = models.CharField(max_length=200, unique=True)
-    holder = models.CharField(max_length=200)
-    acquired_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-
-    def __str__(self):
-        return self.name
-
-
 class Heartbeat(models.Model):
     """The last run of the heartbeat job: proof, for /healthz, that a job cluster runs."""
 
@@ -27,19 +11,3 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
-
-
-class SyncOutcome(models.Model):
-    """When a sync last succeeded, and its last error: shown on the pages it feeds."""
-
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    last_error_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def failing(self) -> bool:
-        return bool(self.last_error_at and (self.last_success_at is None
-                                            or self.last_error_at > self.last_success_at))

@@ -54,10 +54,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_q",
     "axes",
-    "portal",
+    "common",
     "accounts",
+    "api",
     "faxes",
     "messaging",
+    "portal",
 ]
 if AXION_SANDBOX:
     INSTALLED_APPS.append("sandbox")
@@ -293,15 +295,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=6 *
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.api.ApiKeyAuthentication",
+        "api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.OrganizationAccess"],
-    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.ApiRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "accounts.api.KeysetPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.OrganizationAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "accounts.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Axion portal API",
@@ -325,7 +327,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "accounts.api.add_error_responses",
+        "api.schema.add_error_responses",
     ],
     # The documentation's assets are served by the portal itself, not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -339,12 +341,12 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "portal.logs.ContextFilter"}},
+    "filters": {"context": {"()": "common.logs.ContextFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s "
                             "[req=%(request_id)s org=%(organization_id)s job=%(job)s] "
                             "%(message)s"},
-        "json": {"()": "portal.logs.JsonFormatter"},
+        "json": {"()": "common.logs.JsonFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"],
                              "formatter": "json" if LOG_FORMAT == "json" else "plain"}},

@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.management.commands import run_job
 from portal import jobs
+from portal.management.commands import run_job
 from portal.models import Heartbeat
 from portal.tasks import CLUSTER
 
@@ -19,7 +19,7 @@ def record_call(**kwargs):
 
 @pytest.fixture
 def per_org_job(monkeypatch):
-    job = jobs.Job("record", f"{__name__}.record_call", "HEARTBEAT_MINUTES", "Test job.")
+    job = jobs.Job("record", record_call, "HEARTBEAT_MINUTES", "Test job.")
     all_jobs = [*jobs.JOBS, job]
     monkeypatch.setattr(jobs, "JOBS", all_jobs)
     monkeypatch.setattr(run_job, "JOBS", all_jobs)

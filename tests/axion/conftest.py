@@ -8,7 +8,8 @@ import pytest
 import responses
 from responses import matchers
 
-from accounts.axion import FAX_API, SMS_API, AxionTransport, MemoryTokenStore
+from axion.tokens import MemoryTokenStore
+from axion.transport import FAX_API, SMS_API, AxionTransport
 from tests.axion.bodies import API_KEY, PASSWORD, TOKEN, USERNAME
 
 FAX_URL = "https://fax.axion.example/api"

@@ -4,11 +4,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import override_settings
 
-from accounts import axion
-from accounts.models import Connection
-from faxes.client import FaxClient, FaxRecord
+from axion import errors
+from axion.fax import FaxClient, FaxRecord
 from tests.axion.bodies import (
     ALL_FAXES_OK,
     API_KEY,
@@ -19,8 +17,7 @@ from tests.axion.bodies import (
     TOKEN,
     USERNAME,
 )
-from tests.axion.conftest import FAX_URL, answer, sent
-from tests.factories import ConnectionFactory
+from tests.axion.conftest import answer, sent
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 NOT_FOUND = {"RESULT": "ERROR", "ERROR": "NOT FOUND"}
@@ -114,7 +111,7 @@ def test_not_found_is_an_empty_list(provider, client, lookup):
 
 def test_fax_without_time_is_a_malformed_response(provider, client):
     answer(provider, "Fax_Status", {"RESULT": "OK", "FAXES": [{"SOURCE_NUMBER": "1"}]})
-    with pytest.raises(axion.MalformedResponse, match="incomplete"):
+    with pytest.raises(errors.MalformedResponse, match="incomplete"):
         client.fax_status("test 1")
 
 
@@ -122,25 +119,3 @@ def test_lookups_are_retried_after_a_server_error(provider, client):
     answer(provider, "Fax_Status", "", status=502)
     answer(provider, "Fax_Status", FAX_STATUS_OK)
     assert len(client.fax_status("test 1")) == 2
-
-
-@pytest.mark.django_db
-@override_settings(AXION_CONNECT_TIMEOUT=2.0, AXION_READ_TIMEOUT=9.0)
-def test_for_connection_uses_the_connections_account_zone_and_timeouts(provider):
-    connection = ConnectionFactory(api_key=API_KEY, password=PASSWORD, username=USERNAME,
-                                   time_zone="America/Los_Angeles")
-    answer(provider, "User_Login", FAX_LOGIN_OK)
-    answer(provider, "Fax_Status", FAX_STATUS_OK)
-    faxes = FaxClient.for_connection(connection).fax_status("test 1")
-    assert faxes[0].time.tzinfo == LOS_ANGELES
-    assert provider.calls[0].request.url == FAX_URL
-    assert provider.calls[0].request.req_kwargs["timeout"] == (2.0, 9.0)
-    assert sent(provider, "User_Login")[0]["PASSWORD"] == PASSWORD
-    connection.refresh_from_db()
-    assert connection.session_token == TOKEN
-
-
-@pytest.mark.django_db
-def test_for_connection_refuses_an_sms_connection():
-    with pytest.raises(ValueError, match="not a fax connection"):
-        FaxClient.for_connection(ConnectionFactory(kind=Connection.Kind.SMS))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.phone import is_us_number, normalize_number, parse_us_number
+from common.phone import is_us_number, normalize_number, parse_us_number
 
 US_FORMATS = [
     "+18056421414", "18056421414", "8056421414", "(805) 642-1414", "805.642.1414",

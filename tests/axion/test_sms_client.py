@@ -7,9 +7,8 @@ import pytest
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
-from accounts import axion
-from accounts.models import Connection
-from messaging.client import MediaFile, SendResult, SmsClient, SmsMessage
+from axion import errors
+from axion.sms import MediaFile, SendResult, SmsClient, SmsMessage
 from tests.axion.bodies import (
     API_KEY,
     INBOUND_MESSAGE,
@@ -23,7 +22,6 @@ from tests.axion.bodies import (
     messages_page,
 )
 from tests.axion.conftest import SMS_URL, answer, make_transport, sent
-from tests.factories import ConnectionFactory
 
 GOT = {"RESULT": "OK", "customerProvidedId": None, "messages": [INBOUND_MESSAGE]}
 
@@ -95,7 +93,7 @@ def test_send_sms_refuses_a_file_over_3_5_mb(provider, client):
 def test_send_sms_with_lost_answer_raises_outcome_unknown_and_is_not_retried(
         provider, client, sleeps, lost):
     reply(provider, "sendSMS", lost)
-    with pytest.raises(axion.OutcomeUnknown):
+    with pytest.raises(errors.OutcomeUnknown):
         client.send_sms("+18056421414", ["+18056421415"], "Hello")
     assert len(payloads(provider, "sendSMS")) == 1
     assert sleeps == []
@@ -105,14 +103,14 @@ def test_send_sms_with_lost_answer_raises_outcome_unknown_and_is_not_retried(
 def test_send_sms_with_server_error_or_unreadable_answer_is_outcome_unknown(
         provider, client, body, status):
     reply(provider, "sendSMS", body, status=status, content_type="text/html")
-    with pytest.raises(axion.OutcomeUnknown):
+    with pytest.raises(errors.OutcomeUnknown):
         client.send_sms("+18056421414", ["+18056421415"], "Hello")
     assert len(payloads(provider, "sendSMS")) == 1
 
 
 def test_send_sms_ok_without_uuid_is_outcome_unknown(provider, client):
     reply(provider, "sendSMS", {"RESULT": "OK", "time": "2021-05-02T15:22:18Z"})
-    with pytest.raises(axion.OutcomeUnknown):
+    with pytest.raises(errors.OutcomeUnknown):
         client.send_sms("+18056421414", ["+18056421415"], "Hello")
 
 
@@ -120,7 +118,7 @@ def test_send_sms_refused_connection_is_a_plain_transport_error(provider, client
     refused = requests.ConnectionError(MaxRetryError(
         None, SMS_URL, NewConnectionError(None, "Connection refused")))
     reply(provider, "sendSMS", refused)
-    with pytest.raises(axion.TransportError) as caught:
+    with pytest.raises(errors.TransportError) as caught:
         client.send_sms("+18056421414", ["+18056421415"], "Hello")
     assert caught.value.request_sent is False
     assert len(payloads(provider, "sendSMS")) == 1
@@ -220,7 +218,7 @@ def test_get_media_returns_bytes_and_content_type(provider, client):
 
 def test_get_media_json_error_is_raised(provider, client):
     reply(provider, "getMMSMedia", {"RESULT": "NOT FOUND"})
-    with pytest.raises(axion.NotFound):
+    with pytest.raises(errors.NotFound):
         client.get_media("https://media.example/expired.png")
 
 
@@ -233,7 +231,7 @@ def test_delete_sms_sends_the_message_uuid(provider, client):
 
 def test_delete_sms_is_not_retried(provider, client):
     reply(provider, "deleteSMS", "", status=503)
-    with pytest.raises(axion.TransportError):
+    with pytest.raises(errors.TransportError):
         client.delete_sms(MESSAGE_UUID)
     assert len(payloads(provider, "deleteSMS")) == 1
 
@@ -244,18 +242,3 @@ def test_update_number_sends_e164_number_and_callback(provider, client):
     payload = payloads(provider, "updateNumber")[0]
     assert (payload["number"], payload["callbackUrl"]) == (
         "+13109549528", "https://portal.example.test/hooks/s3cr3t")
-
-
-@pytest.mark.django_db
-def test_for_connection_logs_in_with_the_connections_account(provider):
-    connection = ConnectionFactory(kind=Connection.Kind.SMS, api_url=SMS_URL, api_key=API_KEY)
-    reply(provider, "userLogin", SMS_LOGIN_OK)
-    reply(provider, "updateNumber", {"RESULT": "OK"})
-    SmsClient.for_connection(connection).update_number("+13109549528", "https://x.test/h")
-    assert payloads(provider, "updateNumber")[0]["sessionToken"] == TOKEN
-
-
-@pytest.mark.django_db
-def test_for_connection_refuses_a_fax_connection():
-    with pytest.raises(ValueError, match="not an SMS connection"):
-        SmsClient.for_connection(ConnectionFactory(kind=Connection.Kind.FAX))

@@ -7,9 +7,9 @@ import time_machine
 from django.db import connection as db_connection
 from django.utils import timezone
 
+import axion
 from accounts.models import Connection
 from accounts.tokens import EXPIRY_MARGIN, ConnectionTokenStore
-from faxes.client import FaxClient
 from tests.axion.bodies import FAX_LOGIN_OK, OTHER_TOKEN, TOKEN
 from tests.axion.conftest import answer, sent
 from tests.factories import ConnectionFactory
@@ -75,8 +75,8 @@ def test_client_reuses_a_token_saved_meanwhile_instead_of_logging_in(provider, c
     stale_copy = Connection._base_manager.get(pk=connection.pk)
     answer(provider, "User_Login", FAX_LOGIN_OK)
     answer(provider, "Fax_Status", {"RESULT": "OK", "FAXES": []})
-    FaxClient.for_connection(connection).fax_status("test 1")
-    FaxClient.for_connection(stale_copy).fax_status("test 1")
+    axion.client_for(connection).fax_status("test 1")
+    axion.client_for(stale_copy).fax_status("test 1")
     assert len(sent(provider, "User_Login")) == 1
     assert [p["SESSION_TOKEN"] for p in sent(provider, "Fax_Status")] == [TOKEN, TOKEN]
 

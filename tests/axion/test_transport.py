@@ -1,4 +1,4 @@
-"""The transport of accounts/axion.py: sessions, error mapping (gap 2), retries, secrets."""
+"""The transport of accounts/transport.py: sessions, error mapping (gap 2), retries, secrets."""
 
 import threading
 from contextlib import contextmanager
@@ -8,7 +8,7 @@ import pytest
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from accounts import axion
+from axion import errors, tokens, transport
 from tests.axion.bodies import API_KEY, FAX_LOGIN_OK, OTHER_TOKEN, PASSWORD, TOKEN
 from tests.axion.conftest import FAX_URL, NOW, TIMEOUT, answer, make_transport, sent
 
@@ -41,7 +41,7 @@ def test_stored_token_is_reused_without_login(provider, fax_transport):
 
 
 def test_expired_token_is_replaced_by_a_login(provider, sleeps):
-    store = axion.MemoryTokenStore(TOKEN, NOW - timedelta(seconds=1), clock=lambda: NOW)
+    store = tokens.MemoryTokenStore(TOKEN, NOW - timedelta(seconds=1), clock=lambda: NOW)
     answer(provider, "User_Login", {"RESULT": "OK", "SESSION_TOKEN": OTHER_TOKEN})
     answer(provider, "Fax_Status", OK)
     make_transport(store, sleeps).call("Fax_Status", repeatable=True)
@@ -61,7 +61,7 @@ def test_not_allowed_logs_in_again_once_and_repeats_once(provider, fax_transport
 def test_second_not_allowed_is_raised(provider, fax_transport):
     answer(provider, "Fax_Status", NOT_ALLOWED)
     answer(provider, "User_Login", {"RESULT": "OK", "SESSION_TOKEN": OTHER_TOKEN})
-    with pytest.raises(axion.NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         fax_transport.call("Fax_Status", repeatable=True)
     assert len(sent(provider, "User_Login")) == 1
     assert len(sent(provider, "Fax_Status")) == 2
@@ -69,14 +69,14 @@ def test_second_not_allowed_is_raised(provider, fax_transport):
 
 def test_wrong_credentials_at_login_are_raised_without_calling(provider, empty_store, sleeps):
     answer(provider, "User_Login", {"RESULT": "ERROR", "ERROR": "WRONG CREDENTIALS"})
-    with pytest.raises(axion.WrongCredentials):
+    with pytest.raises(errors.WrongCredentials):
         make_transport(empty_store, sleeps).call("Fax_Status", repeatable=True)
     assert sent(provider, "Fax_Status") == []
 
 
 def test_login_answer_without_token_is_malformed(provider, empty_store, sleeps):
     answer(provider, "User_Login", {"RESULT": "OK"})
-    with pytest.raises(axion.MalformedResponse, match="without a session token"):
+    with pytest.raises(errors.MalformedResponse, match="without a session token"):
         make_transport(empty_store, sleeps).login()
 
 
@@ -115,7 +115,7 @@ def test_concurrent_callers_of_one_connection_make_one_login(provider, empty_sto
 
 
 def test_token_saved_while_waiting_for_the_lock_is_used(provider, empty_store, sleeps):
-    class OtherCallerLogsInFirst(axion.MemoryTokenStore):
+    class OtherCallerLogsInFirst(tokens.MemoryTokenStore):
         @contextmanager
         def lock(self):
             self.save(OTHER_TOKEN, NOW + timedelta(days=30))
@@ -131,12 +131,12 @@ def test_token_saved_while_waiting_for_the_lock_is_used(provider, empty_store, s
 # --- Error strings wherever the body carries them (gap 2) --------------------------------
 
 ERRORS = [
-    ("NOT ALLOWED", axion.NotAllowed),
-    ("WRONG CREDENTIALS", axion.WrongCredentials),
-    ("MISSING PARAMETERS", axion.MissingParameters),
-    ("INVALID JSON", axion.InvalidJson),
-    ("INVALID METHOD", axion.InvalidMethod),
-    ("NOT FOUND", axion.NotFound),
+    ("NOT ALLOWED", errors.NotAllowed),
+    ("WRONG CREDENTIALS", errors.WrongCredentials),
+    ("MISSING PARAMETERS", errors.MissingParameters),
+    ("INVALID JSON", errors.InvalidJson),
+    ("INVALID METHOD", errors.InvalidMethod),
+    ("NOT FOUND", errors.NotFound),
 ]
 SHAPES = [
     lambda e: {"RESULT": "ERROR", "ERROR": e},
@@ -163,13 +163,13 @@ def test_error_string_in_any_body_shape_maps_to_its_exception(provider, fax_tran
 @pytest.mark.parametrize("text", ["not allowed", "  Not  Allowed ", "NOT_ALLOWED"])
 def test_error_strings_compare_without_case_or_space(provider, fax_transport, text):
     answer(provider, "User_Login", {"RESULT": "ERROR", "ERROR": text})
-    with pytest.raises(axion.NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         fax_transport.login()
 
 
 def test_unlisted_error_keeps_the_provider_text(provider, fax_transport):
     answer(provider, "User_Login", {"RESULT": "ERROR", "MESSAGE": "ACCOUNT SUSPENDED"})
-    with pytest.raises(axion.UnknownProviderError) as caught:
+    with pytest.raises(errors.UnknownProviderError) as caught:
         fax_transport.login()
     assert caught.value.provider_text == "ACCOUNT SUSPENDED"
     assert "ACCOUNT SUSPENDED" in str(caught.value)
@@ -177,14 +177,14 @@ def test_unlisted_error_keeps_the_provider_text(provider, fax_transport):
 
 def test_bare_result_error_is_an_unknown_provider_error(provider, fax_transport):
     answer(provider, "User_Login", {"RESULT": "ERROR"})
-    with pytest.raises(axion.UnknownProviderError):
+    with pytest.raises(errors.UnknownProviderError):
         fax_transport.login()
 
 
 def test_error_string_in_a_4xx_answer_is_still_mapped(provider, fax_transport):
     answer(provider, "User_Login", {"RESULT": "ERROR", "ERROR": "WRONG CREDENTIALS"},
            status=401)
-    with pytest.raises(axion.WrongCredentials):
+    with pytest.raises(errors.WrongCredentials):
         fax_transport.login()
 
 
@@ -198,13 +198,13 @@ def test_error_string_in_a_4xx_answer_is_still_mapped(provider, fax_transport):
 def test_unreadable_answer_is_a_clear_malformed_response(provider, fax_transport, body,
                                                          content_type, says):
     answer(provider, "User_Login", body, content_type=content_type)
-    with pytest.raises(axion.MalformedResponse, match=says):
+    with pytest.raises(errors.MalformedResponse, match=says):
         fax_transport.login()
 
 
 def test_redirect_is_not_followed(provider, fax_transport):
     answer(provider, "User_Login", "", status=302, headers={"Location": "https://elsewhere/"})
-    with pytest.raises(axion.MalformedResponse, match="redirected"):
+    with pytest.raises(errors.MalformedResponse, match="redirected"):
         fax_transport.login()
     assert len(provider.calls) == 1
 
@@ -219,14 +219,14 @@ def test_every_request_carries_the_connect_and_read_timeouts(provider, fax_trans
 
 def test_timeouts_must_be_positive(empty_store):
     with pytest.raises(ValueError, match="timeouts"):
-        axion.AxionTransport(url=FAX_URL, api_key=API_KEY, username="u", password=PASSWORD,
-                             dialect=axion.FAX_API, token_store=empty_store, timeout=(0, 5))
+        transport.AxionTransport(url=FAX_URL, api_key=API_KEY, username="u", password=PASSWORD,
+                             dialect=transport.FAX_API, token_store=empty_store, timeout=(0, 5))
 
 
 def test_server_error_is_a_transport_error_after_three_attempts(provider, fax_transport,
                                                                 sleeps):
     answer(provider, "Fax_Status", "<h1>503</h1>", status=503, content_type="text/html")
-    with pytest.raises(axion.TransportError) as caught:
+    with pytest.raises(errors.TransportError) as caught:
         fax_transport.call("Fax_Status", repeatable=True)
     assert caught.value.status == 503
     assert len(sent(provider, "Fax_Status")) == 3
@@ -241,7 +241,7 @@ def test_repeatable_call_succeeds_after_a_transient_failure(provider, fax_transp
 
 def test_call_that_is_not_repeatable_is_tried_once(provider, fax_transport, sleeps):
     answer(provider, "deleteThing", "", status=500)
-    with pytest.raises(axion.TransportError):
+    with pytest.raises(errors.TransportError):
         fax_transport.call("deleteThing", repeatable=False)
     assert len(provider.calls) == 1
     assert sleeps == []
@@ -249,32 +249,32 @@ def test_call_that_is_not_repeatable_is_tried_once(provider, fax_transport, slee
 
 def test_read_timeout_is_a_transport_timeout(provider, fax_transport):
     answer(provider, "Fax_Status", requests.ReadTimeout())
-    with pytest.raises(axion.TransportTimeout, match="no answer from the provider within 7 s"):
+    with pytest.raises(errors.TransportTimeout, match="no answer from the provider within 7 s"):
         fax_transport.call("Fax_Status", repeatable=True)
 
 
 def test_connect_timeout_says_nothing_was_sent(provider, fax_transport):
     answer(provider, "Fax_Status", requests.ConnectTimeout())
-    with pytest.raises(axion.TransportTimeout) as caught:
+    with pytest.raises(errors.TransportTimeout) as caught:
         fax_transport.call("Fax_Status", repeatable=False)
     assert caught.value.request_sent is False
 
 
 def test_refused_connection_says_nothing_was_sent(provider, fax_transport):
     answer(provider, "Fax_Status", refused())
-    with pytest.raises(axion.TransportError) as caught:
+    with pytest.raises(errors.TransportError) as caught:
         fax_transport.call("Fax_Status", repeatable=False)
     assert caught.value.request_sent is False
 
 
 def test_lost_answer_with_outcome_unknown_flag_raises_outcome_unknown(provider, fax_transport):
     answer(provider, "sendThing", requests.ReadTimeout())
-    with pytest.raises(axion.OutcomeUnknown):
+    with pytest.raises(errors.OutcomeUnknown):
         fax_transport.call("sendThing", repeatable=False, outcome_unknown_if_lost=True)
 
 
 def test_outcome_unknown_is_not_a_transport_error():
-    assert not issubclass(axion.OutcomeUnknown, axion.TransportError)
+    assert not issubclass(errors.OutcomeUnknown, errors.TransportError)
 
 
 # --- Raw bodies (getMMSMedia) ------------------------------------------------------------
@@ -282,12 +282,12 @@ def test_outcome_unknown_is_not_a_transport_error():
 def test_raw_call_returns_bytes_and_content_type(provider, fax_transport):
     answer(provider, "getMedia", b"\x89PNG\r\n\x1a\n...", content_type="image/png")
     reply = fax_transport.call_raw("getMedia", {"mediaUrl": "m"})
-    assert reply == axion.RawReply(b"\x89PNG\r\n\x1a\n...", "image/png")
+    assert reply == transport.RawReply(b"\x89PNG\r\n\x1a\n...", "image/png")
 
 
 def test_raw_call_maps_a_json_error_body(provider, fax_transport):
     answer(provider, "getMedia", {"RESULT": "ERROR", "MESSAGE": "NOT FOUND"})
-    with pytest.raises(axion.NotFound):
+    with pytest.raises(errors.NotFound):
         fax_transport.call_raw("getMedia")
 
 
@@ -296,7 +296,7 @@ def test_raw_call_maps_a_json_error_body(provider, fax_transport):
 ])
 def test_raw_call_refuses_what_is_not_media(provider, fax_transport, body, content_type):
     answer(provider, "getMedia", body, content_type=content_type)
-    with pytest.raises(axion.MalformedResponse, match="instead of media"):
+    with pytest.raises(errors.MalformedResponse, match="instead of media"):
         fax_transport.call_raw("getMedia")
 
 
@@ -314,7 +314,7 @@ SECRET_LEAKS = [
 @pytest.mark.parametrize("status", [200, 500])
 def test_no_exception_shows_a_secret(provider, fax_transport, body, status):
     answer(provider, "User_Login", body, status=status)
-    with pytest.raises(axion.AxionError) as caught:
+    with pytest.raises(errors.AxionError) as caught:
         fax_transport.login()
     error = caught.value
     for secret in (API_KEY, PASSWORD, TOKEN, OTHER_TOKEN):
@@ -324,6 +324,6 @@ def test_no_exception_shows_a_secret(provider, fax_transport, body, status):
 
 
 def test_memory_store_forgets_an_expired_token():
-    store = axion.MemoryTokenStore(TOKEN, datetime(2024, 1, 1, tzinfo=UTC),
+    store = tokens.MemoryTokenStore(TOKEN, datetime(2024, 1, 1, tzinfo=UTC),
                                    clock=lambda: datetime(2024, 1, 2, tzinfo=UTC))
     assert store.get() is None

@@ -7,8 +7,7 @@ Transports get a `sleep` that fails the test: nothing here may need a retry.
 
 import pytest
 
-from faxes.client import FaxClient
-from messaging.client import SmsClient
+import axion
 from tests.factories import ConnectionFactory, OrganizationFactory
 from tests.sandbox.factories import SandboxAccountFactory, SandboxNumberFactory
 
@@ -56,13 +55,13 @@ def sms_connection(live_server, organization, account):
 
 @pytest.fixture
 def fax_client(fax_connection):
-    with FaxClient.for_connection(fax_connection, sleep=no_sleep) as client:
+    with axion.client_for(fax_connection, sleep=no_sleep) as client:
         yield client
 
 
 @pytest.fixture
 def sms_client(sms_connection):
-    with SmsClient.for_connection(sms_connection, sleep=no_sleep) as client:
+    with axion.client_for(sms_connection, sleep=no_sleep) as client:
         yield client
 
 

@@ -6,8 +6,8 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
-from accounts.axion import NotAllowed, WrongCredentials
-from faxes.client import FaxClient
+import axion
+from axion.errors import NotAllowed, WrongCredentials
 from tests.sandbox.factories import SandboxFaxFactory
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -37,13 +37,13 @@ def test_login_stores_a_session_token(fax_client, fax_connection):
 
 
 def test_login_with_a_wrong_password_is_wrong_credentials(connection_with):
-    with FaxClient.for_connection(connection_with("fax", password="guess")) as client:
+    with axion.client_for(connection_with("fax", password="guess")) as client:
         with pytest.raises(WrongCredentials):
             client.login()
 
 
 def test_login_with_an_unknown_api_key_is_not_allowed(connection_with):
-    with FaxClient.for_connection(connection_with("fax", api_key="0" * 64)) as client:
+    with axion.client_for(connection_with("fax", api_key="0" * 64)) as client:
         with pytest.raises(NotAllowed):
             client.login()
 

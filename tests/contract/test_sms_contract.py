@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.axion import MissingParameters, NotAllowed, NotFound, WrongCredentials
-from messaging.client import SmsClient
+import axion
+from axion.errors import MissingParameters, NotAllowed, NotFound, WrongCredentials
 from sandbox import media, tasks
 from sandbox.models import MessageStatus, SandboxMessage
 from tests.contract.conftest import OWN_NUMBER
@@ -30,7 +30,7 @@ def test_version_needs_no_login(sms_client, sms_connection):
 
 
 def test_version_with_an_unknown_api_key_is_not_allowed(connection_with):
-    with SmsClient.for_connection(connection_with("sms", api_key="nope")) as client:
+    with axion.client_for(connection_with("sms", api_key="nope")) as client:
         with pytest.raises(NotAllowed):
             client.version()
 
@@ -42,7 +42,7 @@ def test_login_stores_a_session_token(sms_client, sms_connection):
 
 
 def test_login_with_a_wrong_password_is_wrong_credentials(connection_with):
-    with SmsClient.for_connection(connection_with("sms", password="guess")) as client:
+    with axion.client_for(connection_with("sms", password="guess")) as client:
         with pytest.raises(WrongCredentials):
             client.login()
 

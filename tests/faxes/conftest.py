@@ -4,7 +4,8 @@ and a client that never waits between retries."""
 import pytest
 import responses
 
-from faxes.client import FaxClient
+import axion
+from axion.fax import FaxClient
 from tests.faxes.factories import connection_for
 
 
@@ -12,13 +13,13 @@ from tests.faxes.factories import connection_for
 def no_backoff(monkeypatch):
     """The transport retries failed lookups after a backoff: record it instead of sleeping."""
     waits: list[float] = []
-    original = FaxClient.for_connection.__func__
+    client_for = axion.client_for
 
-    def for_connection(cls, connection, **options):
+    def recording_waits(connection, **options):
         options.setdefault("sleep", waits.append)
-        return original(cls, connection, **options)
+        return client_for(connection, **options)
 
-    monkeypatch.setattr(FaxClient, "for_connection", classmethod(for_connection))
+    monkeypatch.setattr(axion, "client_for", recording_waits)
     return waits
 
 
@@ -35,13 +36,13 @@ def connection(org):
 
 @pytest.fixture
 def opened_clients(monkeypatch, no_backoff):
-    """Every FaxClient made during the test; each one's `closed` says whether it was closed."""
+    """Every fax client made during the test; each one's `closed` says whether it was closed."""
     opened = []
-    made_by = FaxClient.for_connection.__func__
+    client_for = axion.client_for
     real_close = FaxClient.close
 
-    def for_connection(cls, connection, **options):
-        client = made_by(cls, connection, **options)
+    def recording_clients(connection, **options):
+        client = client_for(connection, **options)
         client.closed = False
         opened.append(client)
         return client
@@ -50,6 +51,6 @@ def opened_clients(monkeypatch, no_backoff):
         self.closed = True
         real_close(self)
 
-    monkeypatch.setattr(FaxClient, "for_connection", classmethod(for_connection))
+    monkeypatch.setattr(axion, "client_for", recording_clients)
     monkeypatch.setattr(FaxClient, "close", close)
     return opened

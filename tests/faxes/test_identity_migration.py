@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django_scopes import scopes_disabled
 
-from faxes.client import FaxRecord
+from axion.fax import FaxRecord
 from faxes.models import Fax
 from faxes.services import upsert_faxes
 from tests.factories import ConnectionFactory

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django_scopes import scope
 
+from common.pagination import keyset_page
 from faxes.models import Fax
-from portal.pagination import keyset_page
 from tests.faxes.factories import FaxFactory
 
 pytestmark = pytest.mark.django_db

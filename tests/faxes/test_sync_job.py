@@ -8,9 +8,9 @@ from django_q.models import Schedule
 from django_scopes import scopes_disabled
 
 from accounts.models import Connection
+from common.models import JobLock
 from faxes.models import Fax, FaxSync
 from faxes.tasks import sync_faxes
-from portal.models import JobLock
 from tests.axion import bodies
 from tests.factories import ConnectionFactory, OrganizationFactory
 from tests.faxes.factories import FaxFactory, connection_for

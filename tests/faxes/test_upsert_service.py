@@ -8,7 +8,7 @@ from django.db import connection as db
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
-from faxes.client import FaxRecord
+from axion.fax import FaxRecord
 from faxes.models import Fax
 from faxes.services import upsert_faxes
 

@@ -38,7 +38,7 @@ def empty_cache(monkeypatch):
 @pytest.fixture(autouse=True)
 def no_backoff(monkeypatch):
     """The transport retries failed reads after a backoff; tests do not wait for it."""
-    monkeypatch.setattr("accounts.axion.BACKOFF_SECONDS", 0)
+    monkeypatch.setattr("axion.transport.BACKOFF_SECONDS", 0)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from responses import matchers
 
 from accounts.models import Connection
 from accounts.tasks import renew_tokens
-from portal.locks import job_lock
+from common.locks import job_lock
 from tests.axion.bodies import FAX_LOGIN_OK, OTHER_TOKEN, SMS_LOGIN_OK, TOKEN
 from tests.factories import ConnectionFactory
 from tests.messaging.conftest import NOW

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scopes_disabled
 from requests.exceptions import ReadTimeout
 
-from accounts.axion import AxionError
+from axion.errors import AxionError
 from messaging import sending
 from messaging.models import Message, MessageStatus
 from tests.factories import UserFactory

@@ -9,11 +9,11 @@ import responses
 from django_scopes import scopes_disabled
 from responses import matchers
 
+from common.locks import job_lock
+from common.models import JobLock
 from messaging import webhooks
 from messaging.models import Conversation, EventState, Media, Message, WebhookEvent
 from messaging.tasks import process_webhook_events
-from portal.locks import job_lock
-from portal.models import JobLock
 from tests.messaging.conftest import NOW
 from tests.messaging.factories import (
     SMS_URL,

@@ -4,9 +4,9 @@ secrets cut out of every message."""
 import json
 import logging
 
-from portal import logs
-from portal.logs import ContextFilter, JsonFormatter
-from portal.redaction import redact
+from common import logs
+from common.logs import ContextFilter, JsonFormatter
+from common.redaction import redact
 
 
 def _record(message, *args):
@@ -41,7 +41,7 @@ def test_redact_leaves_other_paths_alone():
 
 
 def test_the_gunicorn_access_log_cuts_webhook_secrets():
-    from portal.redaction import RedactingGunicornLogger
+    from common.redaction import RedactingGunicornLogger
 
     class Config:
         access_log_format = '%(U)s'

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from portal.ratelimit import over_limit
+from common.ratelimit import over_limit
 
 
 @pytest.fixture(autouse=True)

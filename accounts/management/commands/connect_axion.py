@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import services
-from accounts.management import command_error
 from accounts.models import TIME_ZONE_CHOICES, Connection, Organization
+from common.commands import command_error
 
 
 class Command(BaseCommand):

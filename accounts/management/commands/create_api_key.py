@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.api_keys import create_api_key
-from accounts.management import command_error
 from accounts.models import Organization
+from common.commands import command_error
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import services
-from accounts.management import command_error
 from accounts.models import Organization
+from common.commands import command_error
 
 
 class Command(BaseCommand):

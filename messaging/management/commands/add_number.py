@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.management import command_error
 from accounts.models import Organization
+from common.commands import command_error
 from messaging import services
 
 

@@ -4,7 +4,7 @@ Answers become `FaxRecord`s with normalised values: numbers in E.164 where they 
 (gap 11), times as aware datetimes in the connection's time zone (gap 6), page and try
 counts as integers whether they came as strings or numbers (gap 4), a customer field that
 may be None (gap 5). `NOT FOUND` is an empty list, not an error (gap 3). Everything else
-(session, retries, errors) is the transport's, in accounts/axion.py.
+(session, retries, errors) is the transport's, in axion/transport.py.
 """
 
 import datetime as dt
@@ -13,10 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from accounts.axion import FAX_API, AxionTransport, MalformedResponse, NotFound
-from accounts.models import Connection
-from accounts.tokens import transport_for
-from portal.phone import normalize_number
+from axion.errors import MalformedResponse, NotFound
+from axion.transport import AxionTransport
+from common.phone import normalize_number
 
 CUSTOMER_FIELD = "CUSTOMER_PROVIDED_FAX_FIELD"
 
@@ -48,16 +47,6 @@ class FaxClient:
         self.transport = transport
         # Gap 6: fax times carry no zone; they are read in the connection's.
         self.time_zone = time_zone
-
-    @classmethod
-    def for_connection(cls, connection: Connection, **options: Any) -> "FaxClient":
-        """The client of a fax `Connection`, with its token store and the timeouts from
-        settings. `options` go to the transport (tests pass `sleep`, `clock`, `session`).
-        """
-        if connection.kind != Connection.Kind.FAX:
-            raise ValueError(f"Connection {connection.pk} is not a fax connection.")
-        return cls(transport_for(connection, FAX_API, **options),
-                   time_zone=connection.tzinfo)
 
     def close(self) -> None:
         self.transport.close()

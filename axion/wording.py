@@ -1,34 +1,18 @@
-"""What the portal says and records when the provider fails, for every app alike."""
+"""What the portal says to people when the provider fails, for every app alike."""
 
-from django.utils import timezone
-
-from accounts.axion import (
+from axion.errors import (
     AxionError,
     MalformedResponse,
+    NoConnection,
     NotAllowed,
     OutcomeUnknown,
     TransportError,
     UnknownProviderError,
     WrongCredentials,
+    is_timeout,
 )
-from accounts.models import Connection, Organization
-from accounts.tenancy import organization_scope
 
 _WHAT_TO_DO = "What the portal already knows is shown; try again in a minute."
-
-
-class NoConnection(AxionError):
-    """The organization has no connection of the kind needed: nothing was asked of Axion.
-
-    An AxionError, so that callers who catch provider failures catch it too; its message
-    says what to do and is shown as it is.
-    """
-
-
-def is_timeout(error: AxionError) -> bool:
-    """Whether the provider did not answer in time (the API answers 504 rather than 502)."""
-    return isinstance(error, TransportError) and (
-        "timed out" in str(error).lower() or "timeout" in type(error).__name__.lower())
 
 
 def describe_provider_error(error: AxionError) -> str:
@@ -53,17 +37,3 @@ def describe_provider_error(error: AxionError) -> str:
     if isinstance(error, UnknownProviderError):
         return f"Axion answered with an error ({error.provider_text}). {_WHAT_TO_DO}"
     return f"Axion answered with an error. {_WHAT_TO_DO}"
-
-
-def note_provider_failure(*, organization: Organization, kind: str,
-                          error: AxionError) -> None:
-    """Flag the connection as failing when the provider rejected its credentials (username
-    and password, or the API key): shown on its settings page and the dashboard. Other
-    failures (down, slow) say nothing about the credentials and change nothing."""
-    if not isinstance(error, WrongCredentials | NotAllowed):
-        return
-    with organization_scope(organization):
-        Connection.objects.filter(kind=kind, failing_since__isnull=True).update(
-            failing_since=timezone.now())
-        Connection.objects.filter(kind=kind).update(
-            last_error=describe_provider_error(error)[:500])

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.models import JobLock
+from common.models import JobLock
 
 
 @contextmanager

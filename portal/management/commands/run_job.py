@@ -36,5 +36,5 @@ class Command(BaseCommand):
                 kwargs["date"] = datetime.date.fromisoformat(date).isoformat()
             except ValueError:
                 raise CommandError(f"--date {date!r} is not a date as YYYY-MM-DD.") from None
-        result = job.function()(**kwargs)
+        result = job.task(**kwargs)
         self.stdout.write(self.style.SUCCESS(f"{name}: {result}"))

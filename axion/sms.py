@@ -3,7 +3,7 @@
 Answers become records with normalised values: numbers in E.164 where they are US ones
 (gap 11), times as aware UTC datetimes (gap 18), media as a list of URLs even when the
 provider sends '' or nothing (gap 12), text '' when missing. Everything else (session,
-retries, errors) is the transport's, in accounts/axion.py.
+retries, errors) is the transport's, in axion/transport.py.
 
 Two rules from the provider's gaps live here:
 
@@ -24,19 +24,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from accounts.axion import (
-    SMS_API,
-    AxionTransport,
-    MalformedResponse,
-    NotFound,
-    OutcomeUnknown,
-)
-from accounts.models import Connection
-from accounts.tokens import transport_for
-from portal.phone import normalize_number
+from axion.errors import MalformedResponse, NotFound, OutcomeUnknown
+from axion.transport import AxionTransport
+from common.phone import normalize_number
 
 PAGE_SIZE = 100  # the provider's maximum per getSMS call
-MAX_FILE_BYTES = 3_500_000  # "jpg, png, gif, mp3 files supported up to 3.5MB"
+# The provider takes jpg, png, gif and mp3 files "up to 3.5MB", read as 3,500,000 bytes: the
+# stricter reading, so that nothing the portal accepts is refused upstream.
+MAX_FILE_BYTES = 3_500_000
+FILE_TOO_LARGE = f"The file is larger than {MAX_FILE_BYTES / 1_000_000:g} MB."
 
 # getSMS filters by their Python names; the provider's own camelCase names work too.
 FILTERS = {
@@ -102,15 +98,6 @@ class SmsClient:
 
     def __init__(self, transport: AxionTransport):
         self.transport = transport
-
-    @classmethod
-    def for_connection(cls, connection: Connection, **options: Any) -> "SmsClient":
-        """The client of an SMS `Connection`, with its token store and the timeouts from
-        settings. `options` go to the transport (tests pass `sleep`, `clock`, `session`).
-        """
-        if connection.kind != Connection.Kind.SMS:
-            raise ValueError(f"Connection {connection.pk} is not an SMS connection.")
-        return cls(transport_for(connection, SMS_API, **options))
 
     def close(self) -> None:
         self.transport.close()
@@ -315,7 +302,7 @@ def _check_file_size(file_b64: str) -> None:
     except (binascii.Error, ValueError) as exc:
         raise ValueError("The file must be base64 encoded.") from exc
     if size > MAX_FILE_BYTES:
-        raise ValueError("The provider accepts files of at most 3.5 MB.")
+        raise ValueError(FILE_TOO_LARGE)
 
 
 def _malformed(reason: str, data: Mapping[str, Any]) -> MalformedResponse:

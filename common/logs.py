@@ -8,7 +8,7 @@ import json
 import logging
 from contextvars import ContextVar
 
-from portal.redaction import redact
+from common.redaction import redact
 
 request_id: ContextVar[str] = ContextVar("request_id", default="")
 organization_id: ContextVar[int | None] = ContextVar("organization_id", default=None)

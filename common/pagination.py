@@ -27,14 +27,21 @@ def _encode(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, count: int) -> list | None:
+class InvalidCursor(ValueError):
+    """A cursor that this ordering's pages could not have made: edited by hand, or stale."""
+
+
+def _decode(cursor: str, count: int) -> list:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError):
-        return None
+        raise InvalidCursor(cursor) from None
     if not isinstance(values, list) or len(values) != count:
-        return None
+        raise InvalidCursor(cursor)
+    if any(isinstance(v, str) and "\x00" in v for v in values):
+        # No database takes NUL in a text value.
+        raise InvalidCursor(cursor)
     return values
 
 
@@ -58,20 +65,34 @@ def _value_of(item, field: str):
     return value
 
 
+def _after_cursor(queryset: QuerySet, ordering: tuple[str, ...], cursor: str) -> QuerySet:
+    values = _decode(cursor, len(ordering))
+    try:
+        return queryset.filter(_after(ordering, values))
+    except (ValueError, TypeError, ValidationError):
+        # Decodable, but not values of these fields.
+        raise InvalidCursor(cursor) from None
+
+
 def keyset_page(queryset: QuerySet, *, ordering: tuple[str, ...], cursor: str | None,
-                size: int) -> Page:
-    """The page of `queryset` after `cursor` (None: the first page). An invalid cursor is
-    treated as the first page rather than an error: cursors are only ever made here."""
-    values = _decode(cursor, len(ordering)) if cursor else None
-    if values is not None:
+                size: int, strict: bool = False) -> Page:
+    """The page of `queryset` after `cursor` (None: the first page).
+
+    A cursor this ordering could not have made raises InvalidCursor when `strict` (the API
+    says so to the program that sent it); otherwise it gives the first page (a page link
+    edited by hand in a browser).
+    """
+    has_previous = False
+    if cursor:
         try:
-            queryset = queryset.filter(_after(ordering, values))
-        except (ValueError, TypeError, ValidationError):
-            # Decodable but not values of these fields (edited by hand): the first page.
-            values = None
+            queryset = _after_cursor(queryset, ordering, cursor)
+            has_previous = True
+        except InvalidCursor:
+            if strict:
+                raise
     rows = list(queryset.order_by(*ordering)[: size + 1])
     items = rows[:size]
     next_cursor = None
     if len(rows) > size:
         next_cursor = _encode([_value_of(items[-1], f) for f in ordering])
-    return Page(items=items, next_cursor=next_cursor, has_previous=values is not None)
+    return Page(items=items, next_cursor=next_cursor, has_previous=has_previous)

@@ -1,0 +1,40 @@
+"""Running a job's work for every organization that needs it, one organization at a time."""
+
+import logging
+
+from accounts.models import Organization
+from common import logs
+from common.locks import job_lock
+
+log = logging.getLogger(__name__)
+
+
+def for_each_organization(job_name: str, kind: str, work, *,
+                          organization_id: int | None = None) -> str:
+    """Run `work(organization)` for every organization with a connection of `kind` (or
+    just one), each under its own lock: a slow run is skipped rather than overlapped by the
+    next, and one organization's failure does not stop the others."""
+    organizations = Organization.objects.filter(connections__kind=kind).distinct().order_by("pk")
+    if organization_id is not None:
+        organizations = organizations.filter(pk=organization_id)
+    done, skipped, failed, total = 0, 0, 0, 0
+    job_token = logs.job_name.set(job_name)
+    try:
+        for organization in organizations:
+            with job_lock(f"{job_name}:{organization.pk}") as acquired:
+                if not acquired:
+                    skipped += 1
+                    continue
+                org_token = logs.organization_id.set(organization.pk)
+                try:
+                    total += work(organization) or 0
+                    done += 1
+                except Exception:  # noqa: BLE001 - one organization must not stop the rest
+                    log.exception("%s failed for organization %s", job_name, organization.pk)
+                    failed += 1
+                finally:
+                    logs.organization_id.reset(org_token)
+    finally:
+        logs.job_name.reset(job_token)
+    return (f"{done} organizations done, {failed} failed, {skipped} skipped (already "
+            f"running), {total} items")

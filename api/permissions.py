@@ -1,0 +1,34 @@
+"""Who may do what in the API: "read" for GET, "send" for POST and DELETE; a key by its
+scopes, a member by role (viewer reads, agent sends and deletes)."""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from accounts.models import ApiKey, Role
+from api.authentication import request_key
+
+READ = ApiKey.Scope.READ.value
+SEND = ApiKey.Scope.SEND.value
+
+
+class OrganizationAccess(BasePermission):
+    """"read" for safe methods, "send" for the others: a key's scope, or a member's role."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False  # DRF turns this into 401 Not authenticated
+        needed = READ if request.method in SAFE_METHODS else SEND
+        key = request_key(request)
+        if key is not None:
+            if not key.allows(needed):
+                self.message = f"This API key does not have the {needed} scope."
+                return False
+            return True
+        membership = getattr(request._request, "membership", None)
+        if membership is None:
+            self.message = "You are not a member of any organization."
+            return False
+        role = Role.VIEWER if needed == READ else Role.AGENT
+        if not membership.allows(role):
+            self.message = f"This needs the {role.label} role or higher."
+            return False
+        return True

@@ -1,0 +1,55 @@
+"""The base of every API view, and the API's answer to a path it does not have.
+
+A key is only known once DRF authenticates, after the tenancy middleware has run, so the
+view enters the organization's scope itself right after authentication; permissions,
+throttles, the handler and the exception handler all run inside it. Times are read and
+written in UTC.
+"""
+
+from contextlib import ExitStack
+from datetime import UTC
+
+from django.http import JsonResponse
+from django.utils import timezone
+
+from accounts.tenancy import organization_scope
+from api.authentication import request_key
+from api.errors import error_body
+from common import logs
+
+
+class OrganizationApiMixin:
+    """Base of the API views: the organization's scope and UTC for the whole dispatch."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with ExitStack() as stack:
+            stack.enter_context(timezone.override(UTC))
+            self._contexts = stack
+            return super().dispatch(request, *args, **kwargs)
+
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        key = request_key(request)
+        if key is not None:
+            # The middleware saw no session user: the key says which organization it is.
+            request._request.organization = key.organization
+            request._request.membership = None
+        organization = getattr(request._request, "organization", None)
+        if organization is not None and request.user.is_authenticated:
+            self._contexts.enter_context(organization_scope(organization))
+            token = logs.organization_id.set(organization.pk)
+            self._contexts.callback(logs.organization_id.reset, token)
+
+    @property
+    def organization(self):
+        return self.request._request.organization
+
+    @property
+    def schema_only(self) -> bool:
+        """True while drf-spectacular inspects the view, outside any request or scope."""
+        return getattr(self, "swagger_fake_view", False)
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any other path under /api/v1/: a 404 in the API's error shape, not an HTML page."""
+    return JsonResponse(error_body("not_found", "There is no such API endpoint."), status=404)
