@@ -8,8 +8,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_MANIFEST=true
 
 WORKDIR /app
+# requirements.txt is the lock (exact versions and hashes of every package; `make lock`).
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 
 COPY . .
 # Static files are hashed and compressed at build time; these values only let the settings

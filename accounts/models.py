@@ -144,7 +144,7 @@ class Connection(models.Model):
     api_key = EncryptedTextField()
     username = models.CharField(max_length=200)
     password = EncryptedTextField()
-    # The fax API sends times without a zone (gap 6); they are read in this one.
+    # The fax API sends times without a zone (docs/provider.md quirk 6); they are read in this one.
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
     session_token = EncryptedTextField(blank=True, default="")
     token_expires_at = models.DateTimeField(null=True, blank=True)

@@ -7,8 +7,8 @@ refuses to query outside an active scope. This module is where scopes are entere
   switcher, else the user's first) and runs the whole request, rendering included, inside its
   scope. A request without an organization runs in no scope at all, so any scoped query
   fails loudly instead of returning everyone's rows. `/admin/` is for the platform's staff
-  and runs with scopes disabled explicitly. `/hooks/` (the provider's webhooks) never
-  reaches it (portal.middleware.WebhookLaneMiddleware) and so runs in no scope.
+  and runs with scopes disabled explicitly. `/hooks/` (the provider's webhooks) is a
+  machine's: it looks up no member and runs in no scope.
 - `organization_scope()` is what jobs, commands and API views use to enter one
   organization's scope.
 - `role_required()` guards views by role.
@@ -32,6 +32,9 @@ from common import logs
 
 SESSION_KEY = "organization_id"
 UNSCOPED_PREFIXES = ("/admin/",)
+# Machines' endpoints (the provider's webhooks): no member, no organization, no scope; the
+# view finds its organization from the request itself.
+MACHINE_PREFIXES = ("/hooks/",)
 
 
 @contextmanager
@@ -72,6 +75,8 @@ class OrganizationMiddleware:
         request.organization = None
         request.membership = None
         request.memberships = []
+        if request.path_info.startswith(MACHINE_PREFIXES):
+            return self.get_response(request)
         if request.path_info.startswith(UNSCOPED_PREFIXES):
             with scopes_disabled():
                 return self.get_response(request)
@@ -95,10 +100,14 @@ class OrganizationMiddleware:
 
 
 def organization_context(request):
-    """Template context: the current organization, membership and the switcher's list."""
+    """Template context: the current organization, membership, whether the member may
+    administer it, and the switcher's list."""
+    membership = getattr(request, "membership", None)
     return {
         "organization": getattr(request, "organization", None),
-        "membership": getattr(request, "membership", None),
+        "membership": membership,
+        # Owners and admins manage the organization: links to its settings are theirs.
+        "may_administer": membership is not None and membership.allows(Role.ADMIN),
         "memberships": getattr(request, "memberships", []),
         "sandbox_enabled": settings.AXION_SANDBOX,
     }

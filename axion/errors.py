@@ -53,7 +53,7 @@ class InvalidMethod(ProviderError):
 
 
 class NotFound(ProviderError):
-    """No record matches; the fax lookups turn it into an empty list (gap 3)."""
+    """No record matches; the fax lookups turn it into an empty list (docs/provider.md quirk 3)."""
 
     error_string = "NOT FOUND"
 
@@ -86,7 +86,7 @@ class TransportTimeout(TransportError):
 
 
 class OutcomeUnknown(AxionError):
-    """A sendSMS may have reached the provider but its answer was lost (gap 16).
+    """A sendSMS may have reached the provider but its answer was lost (docs/provider.md quirk 16).
 
     Deliberately not a TransportError, so that code which retries transport errors cannot
     resend by accident: record the send as unknown and reconcile it through getSMS.

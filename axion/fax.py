@@ -1,10 +1,11 @@
 """`FaxClient`: the fax status API (version 3), one typed method per provider method.
 
 Answers become `FaxRecord`s with normalised values: numbers in E.164 where they are US ones
-(gap 11), times as aware datetimes in the connection's time zone (gap 6), page and try
-counts as integers whether they came as strings or numbers (gap 4), a customer field that
-may be None (gap 5). `NOT FOUND` is an empty list, not an error (gap 3). Everything else
-(session, retries, errors) is the transport's, in axion/transport.py.
+(docs/provider.md quirk 11), times as aware datetimes in the connection's time zone
+(docs/provider.md quirk 6), page and try counts as integers whether they came as strings or numbers
+(docs/provider.md quirk 4), a customer field that may be None (docs/provider.md quirk 5). `NOT
+FOUND` is an empty list, not an error (docs/provider.md quirk 3). Everything else (session,
+retries, errors) is the transport's, in axion/transport.py.
 """
 
 import datetime as dt
@@ -22,7 +23,8 @@ CUSTOMER_FIELD = "CUSTOMER_PROVIDED_FAX_FIELD"
 
 @dataclass(frozen=True)
 class FaxRecord:
-    """One fax as the provider reports it. Faxes have no id: see `identity` (gap 7)."""
+    """One fax as the provider reports it. Faxes have no id: see `identity`
+    (docs/provider.md quirk 7)."""
 
     customer_field: str | None
     source_number: str
@@ -45,7 +47,7 @@ class FaxClient:
 
     def __init__(self, transport: AxionTransport, time_zone: dt.tzinfo = dt.UTC):
         self.transport = transport
-        # Gap 6: fax times carry no zone; they are read in the connection's.
+        # Fax times (docs/provider.md quirk 6) carry no zone; they are read in the connection's.
         self.time_zone = time_zone
 
     def close(self) -> None:
@@ -77,7 +79,7 @@ class FaxClient:
 
     def all_faxes(self, date: dt.date) -> list[FaxRecord]:
         """Every fax of one day (METHOD All_Faxes_Status; the provider's example is wrong,
-        gap 8)."""
+        docs/provider.md quirk 8)."""
         return self._faxes(self._lookup("All_Faxes_Status", {"DATE": date.isoformat()}))
 
     def _lookup(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -121,7 +123,8 @@ class FaxClient:
 
 
 def _count(value: Any) -> int:
-    """Gap 4: counts arrive as strings ("2") and are tolerated as JSON integers."""
+    """Counts arrive as strings ("2") and are tolerated as JSON integers (docs/provider.md,
+    quirk 4)."""
     if isinstance(value, bool):
         raise ValueError(f"not a count: {value!r}")
     if isinstance(value, int):

@@ -1,19 +1,20 @@
 """`SmsClient`: the SMS API (version 9), one typed method per provider method.
 
 Answers become records with normalised values: numbers in E.164 where they are US ones
-(gap 11), times as aware UTC datetimes (gap 18), media as a list of URLs even when the
-provider sends '' or nothing (gap 12), text '' when missing. Everything else (session,
-retries, errors) is the transport's, in axion/transport.py.
+(docs/provider.md quirk 11), times as aware UTC datetimes (docs/provider.md quirk 18), media as a
+list of URLs even when the provider sends '' or nothing (docs/provider.md quirk 12), text '' when
+missing. Everything else (session, retries, errors) is the transport's, in axion/transport.py.
 
 Two rules from the provider's gaps live here:
 
-- `send_sms` is never repeated (gap 16). When its answer is lost it raises
+- `send_sms` is never repeated (docs/provider.md quirk 16). When its answer is lost it raises
   `axion.OutcomeUnknown`: record the message as unknown and look for it with `get_sms`
   (by messaging number, number and time window) before any resend.
-- `get_sms` returns at most 100 messages (gap 15); `iter_sms` pages through all of them.
-  `NOT FOUND` (no match, or an offset past the end) is an empty page, as in gap 3.
-  Times sent as filters are written in ISO 8601 UTC with `Z`, like the provider's webhook
-  times; numbers are sent as given, except `number`, which the provider documents as E.164.
+- `get_sms` returns at most 100 messages (docs/provider.md quirk 15); `iter_sms` pages through all
+  of them. `NOT FOUND` (no match, or an offset past the end) is an empty page, as in
+  docs/provider.md quirk 3. Times sent as filters are written in ISO 8601 UTC with `Z`, like the
+  provider's webhook times; numbers are sent as given, except `number`, which the provider
+  documents as E.164.
 """
 
 import base64
@@ -32,7 +33,8 @@ PAGE_SIZE = 100  # the provider's maximum per getSMS call
 # The provider takes jpg, png, gif and mp3 files "up to 3.5MB", read as 3,500,000 bytes: the
 # stricter reading, so that nothing the portal accepts is refused upstream.
 MAX_FILE_BYTES = 3_500_000
-FILE_TOO_LARGE = f"The file is larger than {MAX_FILE_BYTES / 1_000_000:g} MB."
+MAX_FILE_SIZE = f"{MAX_FILE_BYTES / 1_000_000:g} MB"  # as people read it: "3.5 MB"
+FILE_TOO_LARGE = f"The file is larger than {MAX_FILE_SIZE}."
 
 # getSMS filters by their Python names; the provider's own camelCase names work too.
 FILTERS = {
@@ -77,7 +79,8 @@ class SendResult:
 
 @dataclass(frozen=True)
 class VersionInfo:
-    """The answer of the version check (userLogin with the API key only, gap 9)."""
+    """The answer of the version check: userLogin with the API key only (docs/provider.md,
+    quirk 9)."""
 
     version: str
     hash: str
@@ -158,7 +161,8 @@ class SmsClient:
         try:
             data = self.transport.call("getSMS", _filter_params(filters), repeatable=True)
         except NotFound:
-            # Like the fax lookups (gap 3): no match, or an offset past the end, is no message.
+            # Like the fax lookups (docs/provider.md quirk 3): no match, or an offset past the end,
+            # is no message.
             return []
         messages = data.get("messages") or []
         if not isinstance(messages, list):
@@ -171,7 +175,7 @@ class SmsClient:
 
         Sorted oldest first unless `sort` says otherwise, so that messages arriving while
         paging are appended after the last page instead of shifting the pages. Deduplicate
-        by uuid all the same (gap 15).
+        by uuid all the same (docs/provider.md quirk 15).
         """
         base = {**(filters or {}), **more_filters}
         if {"limit", "offset"} & set(base):
@@ -191,8 +195,8 @@ class SmsClient:
         return MediaFile(content=reply.content, content_type=reply.content_type)
 
     def delete_sms(self, uuid: str, customer_provided_id: str | None = None) -> None:
-        """Delete a message for good. `uuid` is the message's (gap 10). Not retried: after a
-        lost answer, a repeat would fail for a message that is in fact deleted."""
+        """Delete a message for good. `uuid` is the message's (docs/provider.md quirk 10). Not
+        retried: after a lost answer, a repeat would fail for a message that is in fact deleted."""
         params: dict[str, Any] = {"uuid": uuid}
         if customer_provided_id is not None:
             params["customerProvidedId"] = customer_provided_id
@@ -206,8 +210,8 @@ class SmsClient:
 
 
 def parse_time(value: str) -> dt.datetime:
-    """An SMS API time as an aware UTC datetime (gap 18): ISO 8601 with `Z` or an offset,
-    or without a zone (then it is UTC)."""
+    """An SMS API time as an aware UTC datetime (docs/provider.md quirk 18): ISO 8601 with `Z` or
+    an offset, or without a zone (then it is UTC)."""
     parsed = dt.datetime.fromisoformat(value.strip())
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=dt.UTC)
@@ -271,8 +275,8 @@ def _message(item: Any, data: Mapping[str, Any]) -> SmsMessage:
 
 
 def media_urls(value: Any) -> list[str]:
-    """Media as a list of URLs: '' or a missing value is no media (gap 12); one URL given as
-    a string is a list of one."""
+    """Media as a list of URLs: '' or a missing value is no media (docs/provider.md quirk 12); one
+    URL given as a string is a list of one."""
     if isinstance(value, str):
         return [value.strip()] if value.strip() else []
     if isinstance(value, list):

@@ -1,4 +1,4 @@
-"""Phone numbers: one spelling for storage and matching (gap 11 in axion-api.md).
+"""Phone numbers: one spelling for storage and matching (docs/provider.md quirk 11).
 
 The provider writes one number several ways (`+18056421414` in webhooks, `13109549528` as
 a messaging number, `18056421414` in faxes) and fax destinations can be short strings such

@@ -22,11 +22,12 @@ class FaxStatus(models.TextChoices):
 
 
 def fax_identity(customer_field: str | None, source: str, destination: str, sent_at) -> str:
-    """A fax has no id (gap 7): it is who sent what where when, hashed into one short key.
+    """A fax has no id (docs/provider.md quirk 7): it is who sent what where when, hashed into one
+    short key.
 
-    "When" is the provider's wall-clock time, without the zone it is read in (gap 6): an
-    admin who corrects the connection's time zone corrects the times of the faxes already
-    stored as they are seen again, instead of getting each of them a second time.
+    "When" is the provider's wall-clock time, without the zone it is read in (docs/provider.md
+    quirk 6): an admin who corrects the connection's time zone corrects the times of the faxes
+    already stored as they are seen again, instead of getting each of them a second time.
     """
     wall_clock = sent_at.replace(tzinfo=None)
     parts = ["\x00" if customer_field is None else customer_field, source, destination,
@@ -91,10 +92,6 @@ class Fax(models.Model):
 
     def __str__(self):
         return f"{self.customer_field or '(no reference)'} {self.destination_number} {self.status}"
-
-    @property
-    def is_final(self) -> bool:
-        return self.status in FaxStatus.final()
 
 
 class FaxSync(SyncOutcome):

@@ -29,6 +29,7 @@ from api.errors import NoConnectionConflict, ProviderFailed, ProviderTimeout
 from api.schema import ID_PARAMETER, PROVIDER_ERRORS
 from api.views import OrganizationApiMixin
 from axion.errors import NotFound as ProviderNotFound
+from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES, MAX_FILE_SIZE
 from common.addresses import client_ip
 from common.filetypes import MMS_TYPES
 from common.phone import normalize_number
@@ -48,7 +49,7 @@ from messaging.services import sms_connection
 MAX_RECIPIENTS = 20
 # Longer keys would not fit Message.idempotency_key once the recipient is appended.
 MAX_IDEMPOTENCY_KEY = 40
-MAX_MEDIA_BASE64 = (sending.MAX_MEDIA_BYTES + 2) // 3 * 4
+MAX_MEDIA_BASE64 = (MAX_FILE_BYTES + 2) // 3 * 4
 MAX_UUID = 64
 
 
@@ -103,7 +104,7 @@ class SendSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True,
                                  max_length=sending.MAX_TEXT_LENGTH)
     media = serializers.CharField(required=False, allow_blank=True,
-                                  help_text="A jpg, png, gif or mp3 of at most 3.5 MB, "
+                                  help_text=f"A jpg, png, gif or mp3 of at most {MAX_FILE_SIZE}, "
                                             "base64-encoded.")
     media_type = serializers.ChoiceField(choices=sorted(MMS_TYPES), required=False,
                                          help_text="What `media` is; must match its bytes.")
@@ -125,7 +126,7 @@ class SendSerializer(serializers.Serializer):
         if not media_type:
             raise serializers.ValidationError({"media_type": "Say what the file is."})
         if len(encoded) > MAX_MEDIA_BASE64:
-            raise serializers.ValidationError({"media": "The file is larger than 3.5 MB."})
+            raise serializers.ValidationError({"media": FILE_TOO_LARGE})
         try:
             content = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):

@@ -1,4 +1,5 @@
-"""The provider's webhook events: parsing and validating a raw body (gaps 11-13, 18)."""
+"""The provider's webhook events: parsing and validating a raw body (docs/provider.md,
+quirks 11-13 and 18)."""
 
 import json
 from dataclasses import dataclass, field
@@ -41,13 +42,13 @@ def _time(value) -> datetime | None:
         return None
     if parsed is None:
         return None
-    if parsed.tzinfo is None:  # SMS API times are UTC (gap 18)
+    if parsed.tzinfo is None:  # SMS API times are UTC (docs/provider.md quirk 18)
 
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 def _media(value) -> list[str]:
-    # `media` may be "" instead of a list (gap 12), or missing.
+    # `media` may be "" instead of a list (docs/provider.md quirk 12), or missing.
     if isinstance(value, list):
         return [str(url) for url in value if url]
     if isinstance(value, str) and value.strip():

@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from accounts.models import User
+from axion.sms import MAX_FILE_SIZE
 from common.phone import parse_us_number
 
 
@@ -45,7 +46,7 @@ class ComposeForm(forms.Form):
     text = forms.CharField(required=False, label="Message", max_length=1600,
                            widget=forms.Textarea(attrs={"rows": 3, "data-counter": "1"}))
     attachment = forms.FileField(required=False, label="Attach an image or mp3",
-                                 help_text="jpg, png, gif or mp3, at most 3.5 MB.",
+                                 help_text=f"jpg, png, gif or mp3, at most {MAX_FILE_SIZE}.",
                                  widget=forms.ClearableFileInput(
                                      attrs={"accept": ".jpg,.jpeg,.png,.gif,.mp3"}))
     send_token = forms.CharField(widget=forms.HiddenInput, max_length=40,

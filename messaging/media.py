@@ -1,5 +1,5 @@
 """The media archive: copies of MMS media in Django's storage before the provider deletes
-them (30 days after the message, gap 17), served to members from there."""
+them (30 days after the message, docs/provider.md quirk 17), served to members from there."""
 
 import logging
 import time

@@ -65,7 +65,8 @@ class MessagingNumber(models.Model):
 
 class MessageStatus(models.TextChoices):
     SENDING = "SENDING", "Sending"  # handed to the provider, no answer yet
-    UNKNOWN = "UNKNOWN", "Outcome unknown"  # the provider's answer was lost (gap 16)
+    # The provider's answer was lost (docs/provider.md quirk 16).
+    UNKNOWN = "UNKNOWN", "Outcome unknown"
     QUEUED = "QUEUED", "Queued"
     SENT = "SENT", "Sent"
     FAILED = "FAILED", "Failed"
@@ -86,11 +87,6 @@ class Direction(models.TextChoices):
     OUTBOUND = "out", "Outbound"
 
 
-class ConversationQuerySet(models.QuerySet):
-    def newest_first(self):
-        return self.order_by("-last_message_at", "-id")
-
-
 class Conversation(models.Model):
     """All messages between one own number and one set of other participants.
 
@@ -109,8 +105,7 @@ class Conversation(models.Model):
     unread_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ScopedManager(organization="organization",
-                            _manager_class=models.Manager.from_queryset(ConversationQuerySet))
+    objects = ScopedManager(organization="organization")
 
     class Meta:
         constraints = [
@@ -181,10 +176,6 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.uuid} {self.direction} {self.status}"
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
 
 class MediaState(models.TextChoices):

@@ -1,10 +1,10 @@
 """Sending and deleting messages, for the composer and the API alike.
 
-A send is recorded before the provider is asked (status SENDING), so it shows at once and
-nothing is lost if the process dies; the provider's answer turns it QUEUED with its uuid.
-`sendSMS` is not idempotent upstream (gap 16): a send whose answer was lost is UNKNOWN and
-is reconciled with getSMS, never repeated blindly. A repeated submission with the same
-idempotency key finds the first send instead of sending again.
+A send is recorded before the provider is asked (status SENDING), so it shows at once and nothing
+is lost if the process dies; the provider's answer turns it QUEUED with its uuid. `sendSMS` is not
+idempotent upstream (docs/provider.md quirk 16): a send whose answer was lost is UNKNOWN and is
+reconciled with getSMS, never repeated blindly. A repeated submission with the same idempotency key
+finds the first send instead of sending again.
 """
 
 import base64
@@ -24,6 +24,7 @@ from accounts.models import Organization, Role, User
 from accounts.services import audit
 from accounts.tenancy import organization_scope
 from axion.errors import AxionError, NoConnection, OutcomeUnknown
+from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES
 from axion.wording import describe_provider_error
 from common.filetypes import MMS_TYPES, sniff
 from common.phone import parse_us_number
@@ -41,7 +42,6 @@ from messaging.services import sms_connection
 
 log = logging.getLogger(__name__)
 
-MAX_MEDIA_BYTES = 3_500_000  # the provider's limit for sendSMS files
 MAX_TEXT_LENGTH = 1600
 LOCAL_PREFIX = "local-"
 
@@ -53,9 +53,9 @@ class Attachment:
 
 
 def check_attachment(content: bytes) -> Attachment:
-    """The attachment if it is a jpg, png, gif or mp3 of at most 3.5 MB, by its content."""
-    if len(content) > MAX_MEDIA_BYTES:
-        raise ValidationError({"media": "The file is larger than 3.5 MB."})
+    """The attachment if it is a jpg, png, gif or mp3 the provider takes, by its content."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError({"media": FILE_TOO_LARGE})
     content_type = sniff(content)
     if content_type is None:
         raise ValidationError({"media": "Only jpg, png, gif and mp3 files can be sent."})

@@ -1,4 +1,4 @@
-"""Polling the provider with getSMS: the safety net under the webhooks (gap 15).
+"""Polling the provider with getSMS: the safety net under the webhooks (docs/provider.md quirk 15).
 
 One stream per SMS connection (all its numbers at once), oldest first from the watermark
 minus a small overlap, stored 100 at a time through the same `record_messages` as webhooks,

@@ -28,7 +28,8 @@ def process_webhook_events(organization_id: int | None = None) -> str:
 
 def _sync_and_reconcile(organization: Organization) -> int:
     seen = sync_organization_messages(organization=organization)
-    # Sends whose answer was lost are looked up once the new messages are in (gap 16).
+    # Sends whose answer was lost are looked up once the new messages are in (docs/provider.md
+    # quirk 16).
     reconcile_unknown_sends(organization=organization)
     return seen
 

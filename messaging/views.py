@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.tenancy import member_required, role_required
 from axion.errors import AxionError
+from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES
 from axion.wording import describe_provider_error
 from common.addresses import client_ip
 from common.pagination import keyset_page
@@ -114,8 +115,8 @@ def _send(request, form, *, own_number, recipients, group=False):
     attachment = None
     upload = form.cleaned_data.get("attachment")
     if upload:
-        if upload.size > sending.MAX_MEDIA_BYTES:
-            raise ValidationError({"attachment": "The file is larger than 3.5 MB."})
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError({"attachment": FILE_TOO_LARGE})
         try:
             attachment = sending.check_attachment(upload.read())
         except ValidationError as error:

@@ -66,8 +66,6 @@ if AXION_SANDBOX:
 
 MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",
-    # The provider's webhooks stop here: nothing below concerns a machine's POST.
-    "portal.middleware.WebhookLaneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -119,11 +117,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # PRAGMAs above) on every request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL: statements run through portal.db.fetch_prepared() (the webhook endpoint's
-# insert) are parsed and planned once per connection, by libpq itself; psycopg prepares
-# nothing (Django's default), so it never deallocates them. Turn it off behind a connection
-# pooler that does not keep prepared statements (PgBouncer in transaction mode before 1.21).
-DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, locks and jobs ------------------------------------------------------------
@@ -271,6 +264,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# The provider's webhooks are answered over whatever scheme they come: a sender does not
+# follow a redirect with its POST, and the event would be lost.
+SECURE_REDIRECT_EXEMPT = [r"^hooks/"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -351,7 +347,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"],
                              "formatter": "json" if LOG_FORMAT == "json" else "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # runserver's request log goes through the same handler, so secrets are cut there too.
-    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO",
-                                  "propagate": False}},
+    "loggers": {
+        # runserver's request log goes through the same handler, so secrets are cut there too.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Django logs every 4xx and 5xx with its path, and a webhook's path holds its secret:
+        # cut out on the logger itself, before any handler sees the record.
+        "django.request": {"filters": ["context"]},
+    },
 }

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from messaging.webhooks import receive_webhook
 from portal import health, views
@@ -10,6 +10,7 @@ from portal import health, views
 urlpatterns = [
     # First: the provider calls it for every message event, and patterns are tried in order.
     path("hooks/sms/<str:secret>/", receive_webhook, name="sms_webhook"),
+    re_path(r"^hooks/", views.hook_not_found),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", health.healthz, name="healthz"),

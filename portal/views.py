@@ -2,6 +2,7 @@
 summaries (today's faxes, unread conversations, the connections) from the database only."""
 
 from django.db.models import Count, Sum
+from django.http import HttpResponseNotFound
 from django.shortcuts import render
 
 from accounts.models import Connection
@@ -25,3 +26,10 @@ def dashboard(request):
         "unread_conversations": unread["conversations"] or 0,
         "unread_messages": unread["messages"] or 0,
     })
+
+
+def hook_not_found(request, *args, **kwargs):
+    """Any other path under /hooks/ is a 404, never the redirect to an added slash that
+    CommonMiddleware gives a path no view has: a sender would follow it as a GET, and its
+    event would be lost."""
+    return HttpResponseNotFound("Unknown webhook.", content_type="text/plain")

@@ -216,7 +216,7 @@ def _fax(account: SandboxAccount, moment: datetime, rng: random.Random, serial: 
          ) -> SandboxFax:
     field = None if rng.random() < 0.15 else f"{rng.choice(FAX_FIELDS)} {serial}"
     if rng.random() < 0.06:
-        # Mis-dialled extensions: not a phone number at all (gap 11). They fail.
+        # Mis-dialled extensions: not a phone number at all (docs/provider.md quirk 11). They fail.
         return SandboxFax(account=account, customer_field=field, source=FAX_NUMBERS[0],
                           destination=rng.choice(["1234", "411", "0"]), time=moment,
                           pages=rng.randint(1, 3), outcome="FAILED", try_count=1)

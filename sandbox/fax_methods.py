@@ -1,9 +1,10 @@
 """The fax status API (version 3) of the sandbox: one function per METHOD.
 
-Keys are UPPER_SNAKE and every value is a string, numbers included ("PAGES": "2"), as in
-the provider's examples. TIME is the account's local time without a zone (gap 6); a fax
-sent without a customer field reports it as null (gap 5); DESTINATION_NUMBER is whatever
-was dialled, "1234" included (gap 11). No match is the error NOT FOUND (gap 3).
+Keys are UPPER_SNAKE and every value is a string, numbers included ("PAGES": "2"), as in the
+provider's examples. TIME is the account's local time without a zone (docs/provider.md quirk 6); a
+fax sent without a customer field reports it as null (docs/provider.md quirk 5); DESTINATION_NUMBER
+is whatever was dialled, "1234" included (docs/provider.md quirk 11). No match is the error NOT
+FOUND (docs/provider.md quirk 3).
 """
 
 from datetime import datetime

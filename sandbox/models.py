@@ -44,7 +44,8 @@ class SandboxAccount(models.Model):
     username = models.CharField(max_length=150, unique=True)
     password = models.CharField(max_length=150)
     account_number = models.CharField(max_length=20, default=new_account_number)
-    # The fax API reports TIME in the account's local time, without a zone (gap 6).
+    # The fax API reports TIME in the account's local time, without a zone
+    # (docs/provider.md quirk 6).
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
     # The "API user" that sendSMS attributes messages to (getSMS `userUuid`).
     user_uuid = models.UUIDField(default=uuid.uuid4)
@@ -92,7 +93,8 @@ class SandboxNumber(models.Model):
 
     @property
     def digits(self) -> str:
-        """The number as the provider writes it in updatedSMS events: no plus (gap 11)."""
+        """The number as the provider writes it in updatedSMS events: no plus (docs/provider.md
+        quirk 11)."""
         return self.number.lstrip("+")
 
 
@@ -109,9 +111,10 @@ class SandboxFax(models.Model):
     yet is not visible at all, so seeded future faxes "arrive" while a demo runs."""
 
     account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="faxes")
-    # Null for faxes sent without one (gap 5).
+    # Null for faxes sent without one (docs/provider.md quirk 5).
     customer_field = models.CharField(max_length=200, null=True, blank=True)
-    # As the provider has them: "18056421414", or short strings like "1234" (gap 11).
+    # As the provider has them: "18056421414", or short strings like "1234"
+    # (docs/provider.md quirk 11).
     source = models.CharField(max_length=32)
     destination = models.CharField(max_length=32)
     time = models.DateTimeField()

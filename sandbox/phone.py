@@ -3,7 +3,7 @@
 The provider's text asks for E.164 wherever it names a format and accepts only US
 destinations; the sandbox holds requests to exactly that. Where the text names no format
 (getSMS `messagingNumber`), it also takes the bare 11 digits the provider itself writes in
-events (gap 11).
+events (docs/provider.md quirk 11).
 """
 
 import re

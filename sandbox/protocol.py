@@ -1,7 +1,7 @@
 """The wire format shared by both sandbox APIs: errors, reading a request, typed parameters, times.
 
-Error bodies. The provider documents only the error strings (gap 2), so the sandbox picks
-one shape and keeps it everywhere, for both APIs:
+Error bodies. The provider documents only the error strings (docs/provider.md quirk 2), so the
+sandbox picks one shape and keeps it everywhere, for both APIs:
 
     {"RESULT": "ERROR", "ERROR": "NOT ALLOWED"}
 
@@ -39,7 +39,8 @@ NOT_FOUND = "NOT FOUND"
 # A 3.5 MB file grows to about 4.7 MB in base64; anything well past that is refused unread.
 MAX_BODY_BYTES = 6 * 1024 * 1024
 
-# Times in the SMS API's bodies (UTC, no zone: gap 18) and the fax API's (local: gap 6).
+# Times in the SMS API's bodies (UTC, no zone: docs/provider.md quirk 18) and the fax API's (local:
+# docs/provider.md quirk 6).
 API_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 

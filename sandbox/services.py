@@ -325,7 +325,7 @@ def updated_sms_event(message: SandboxMessage, *, at: datetime) -> dict:
         "uuid": str(message.uuid),
         "time": event_time(at),
         "status": message.status,
-        "messagingNumber": message.number.digits,  # no plus here (gap 11)
+        "messagingNumber": message.number.digits,  # no plus here (docs/provider.md quirk 11)
         "accountNumber": message.account.account_number,
     }
 

@@ -1,10 +1,10 @@
 """The SMS API (version 9) of the sandbox: one function per `method`.
 
 Keys are camelCase, except RESULT. Times in bodies are UTC as "YYYY-MM-DD HH:MM:SS"
-(gap 18; webhooks use ISO 8601 with Z instead). `customerProvidedId` is echoed back only
-when the request carried one. A message's `text` key is left out when an inbound message
-has no text (the provider's "can be empty or missing"), and `media` is left out when a
-message has none (an optional field). No match, or an offset past the end, is NOT FOUND.
+(docs/provider.md quirk 18; webhooks use ISO 8601 with Z instead). `customerProvidedId` is echoed
+back only when the request carried one. A message's `text` key is left out when an inbound message
+has no text (the provider's "can be empty or missing"), and `media` is left out when a message has
+none (an optional field). No match, or an offset past the end, is NOT FOUND.
 """
 
 import uuid
@@ -26,7 +26,7 @@ from sandbox.protocol import (
 
 MAX_MESSAGES = 100
 
-# What the version check reports (gap 9: userLogin with only apiKey).
+# What the version check reports (docs/provider.md quirk 9: userLogin with only apiKey).
 VERSION = {"version": "9", "hash": "5f0c9e7a1d2b4c6e8f0a1b3c5d7e9f1a2b4c6d8e",
            "buildTime": "2024-03-18 10:42:07"}
 
@@ -76,7 +76,7 @@ def get_sms(params: dict) -> dict:
             raise ApiError(MISSING_PARAMETERS)
     from_time = _optional_time(params, "fromTime")
     to_time = _optional_time(params, "toTime")
-    # At most 100 per call, whatever the limit asked for (gap 15).
+    # At most 100 per call, whatever the limit asked for (docs/provider.md quirk 15).
     limit = min(optional_int(params, "limit", default=MAX_MESSAGES, minimum=1), MAX_MESSAGES)
     offset = optional_int(params, "offset", default=0, minimum=0)
     sort = (optional_str(params, "sort") or "DESC").strip().upper()
@@ -106,7 +106,7 @@ def get_mms_media(params: dict) -> HttpResponse:
 
 def delete_sms(params: dict) -> dict:
     # The provider's text calls this "Origin number in E.164 format"; it is the message's
-    # uuid (gap 10).
+    # uuid (docs/provider.md quirk 10).
     message_uuid = _optional_uuid(params, "uuid")
     if message_uuid is None:
         raise ApiError(MISSING_PARAMETERS)

@@ -33,7 +33,7 @@ def sms_api(request: HttpRequest) -> HttpResponse:
 
 
 def media_refused(request: HttpRequest, key: str, extension: str) -> HttpResponse:
-    """Media URLs are not public (gap 17): fetch them with getMMSMedia."""
+    """Media URLs are not public (docs/provider.md quirk 17): fetch them with getMMSMedia."""
     return JsonResponse(error_body(NOT_ALLOWED), status=403)
 
 
