@@ -10,8 +10,8 @@ import os
 _sqlite = os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite")
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# SQLite has one writer at a time: one process whose threads take turns on a lock
-# (portal/db.py) beats several processes that make each other wait inside SQLite.
+# SQLite has one writer at a time: one process with threads beats several processes that
+# make each other wait inside SQLite.
 workers = int(os.environ.get("WEB_CONCURRENCY", "1" if _sqlite else "3"))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "8" if _sqlite else "4"))
@@ -22,7 +22,7 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 # Django is imported once, in the master; a worker that replaces one after max_requests is
-# a fork, not a second start of Django (about a second of CPU each, every 2,000 requests).
+# a fork, not a second start of Django.
 preload_app = True
 # Access log without the query string and with webhook secrets cut out.
 logger_class = "common.redaction.RedactingGunicornLogger"

@@ -23,7 +23,7 @@ class OrganizationAccess(BasePermission):
                 self.message = f"This API key does not have the {needed} scope."
                 return False
             return True
-        membership = getattr(request._request, "membership", None)
+        membership = getattr(request, "membership", None)
         if membership is None:
             self.message = "You are not a member of any organization."
             return False

@@ -32,9 +32,11 @@ class OrganizationApiMixin:
         key = request_key(request)
         if key is not None:
             # The middleware saw no session user: the key says which organization it is.
-            request._request.organization = key.organization
-            request._request.membership = None
-        organization = getattr(request._request, "organization", None)
+            # Set on DRF's request, which otherwise reads through to Django's (where the
+            # tenancy middleware put a session member's organization and membership).
+            request.organization = key.organization
+            request.membership = None
+        organization = getattr(request, "organization", None)
         if organization is not None and request.user.is_authenticated:
             self._contexts.enter_context(organization_scope(organization))
             token = logs.organization_id.set(organization.pk)
@@ -42,7 +44,7 @@ class OrganizationApiMixin:
 
     @property
     def organization(self):
-        return self.request._request.organization
+        return self.request.organization
 
     @property
     def schema_only(self) -> bool:

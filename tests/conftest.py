@@ -1,50 +1,43 @@
-"""Fixtures shared by every test: the network guard, organizations and their members.
+"""Fixtures shared by the tests of several folders: the network guard, an empty cache, a
+temporary media folder, no retry backoff, organizations and their members, a recorded
+provider, a still clock, API keys, and the organization's connections and number.
 
 Each role has a logged-in client fixture in organization `org`; `outsider_client` is an
-owner of another organization, so every view test can check the cross-tenant 404.
+owner of another organization, so every view test can check the cross-tenant 404. `api`
+holds a read+send key of `org`; `reader` a read-only key; `sender_only` a send-only key;
+`outsider_api` a key of another organization, for the cross-organization 404s.
 """
 
-import ipaddress
-import socket
+import os
 
 import pytest
+import responses
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Role
+from tests.api.helpers import key_client, make_key
+from tests.clock import NOW
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.faxes.factories import connection_for
+from tests.messaging.factories import MessagingNumberFactory, SmsConnectionFactory
+from tests.messaging.provider import OWN
+from tests.network_guard import guard_network
+from tests.services import EXPECTED_DATABASE
 
-PASSWORD = "correct horse battery"
+pytest_plugins = ["pytester"]  # tests/test_network_guard.py runs a suite of its own
 
-
-def _is_loopback(host) -> bool:
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+no_network = pytest.fixture(autouse=True)(guard_network)
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    """Fail any outbound connection beyond loopback: tests use `responses` or the sandbox."""
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
+def pytest_sessionstart(session):
+    expected = os.environ.get(EXPECTED_DATABASE)
+    if expected:
+        from django.db import connection
 
-    def check(address):
-        if isinstance(address, tuple) and not _is_loopback(address[0]):
-            raise RuntimeError(f"Test tried to reach the network: {address!r}")
-
-    def connect(self, address):
-        check(address)
-        return real_connect(self, address)
-
-    def connect_ex(self, address):
-        check(address)
-        return real_connect_ex(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+        if connection.vendor != expected:
+            pytest.exit(f"{EXPECTED_DATABASE}={expected} but the tests would run on "
+                        f"{connection.vendor}: is DATABASE_URL set?", returncode=4)
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +45,27 @@ def fast_password_hasher(settings):
     """PBKDF2's million rounds per fixture user make the suite minutes slower; what is
     tested is who may log in, not how the hash is made."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits and other counters live in the cache: no test sees another's."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Sent and archived media files go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def no_backoff(monkeypatch):
+    """The transport retries failed reads after a backoff; tests do not wait for it."""
+    monkeypatch.setattr("axion.transport.BACKOFF_SECONDS", 0)
 
 
 @pytest.fixture
@@ -142,3 +156,60 @@ def server_drops_connection():
             other.close()
 
     return drop
+
+
+@pytest.fixture
+def provider():
+    """The provider, recorded: answer it with tests/axion/recorded.py, tests/faxes/recorded.py
+    or tests/messaging/provider.py."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def clock(time_machine):
+    """The clock stands still at tests.clock.NOW unless a test moves it (`clock.shift(seconds)`)."""
+    time_machine.move_to(NOW, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def api_key(org):
+    return make_key(org)
+
+
+@pytest.fixture
+def api(api_key):
+    return key_client(api_key[1])
+
+
+@pytest.fixture
+def reader(org):
+    return key_client(make_key(org, scopes="read", name="Reports")[1])
+
+
+@pytest.fixture
+def sender_only(org):
+    return key_client(make_key(org, scopes="send", name="Alerts")[1])
+
+
+@pytest.fixture
+def outsider_api(other_org):
+    return key_client(make_key(other_org)[1])
+
+
+@pytest.fixture
+def fax_connection(org):
+    """The organization's fax connection, with a valid token."""
+    return connection_for(org)
+
+
+@pytest.fixture
+def sms(org):
+    """The organization's SMS connection, with a token valid for 20 more days."""
+    return SmsConnectionFactory(organization=org)
+
+
+@pytest.fixture
+def number(org):
+    return MessagingNumberFactory(organization=org, number=OWN)

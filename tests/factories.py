@@ -15,6 +15,9 @@ from accounts.models import (
     digest,
 )
 
+# Every factory-made user's password.
+PASSWORD = "correct horse battery"
+
 
 class ScopeFreeFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -33,7 +36,7 @@ class UserFactory(ScopeFreeFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
-    password = factory.django.Password("correct horse battery")
+    password = factory.django.Password(PASSWORD)
 
 
 class OrganizationFactory(ScopeFreeFactory):

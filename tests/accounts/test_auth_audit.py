@@ -3,8 +3,7 @@
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEntry
-from tests.conftest import PASSWORD
-from tests.factories import MembershipFactory
+from tests.factories import PASSWORD, MembershipFactory
 
 
 def _entries(action):

@@ -4,7 +4,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEntry
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.fixture(autouse=True)

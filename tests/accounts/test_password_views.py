@@ -4,7 +4,7 @@ import re
 
 from django.core import mail
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 NEW_PASSWORD = "quiet violet meadow 93"
 

@@ -1,6 +1,6 @@
 """The error shape every API error has, and the answers outside the endpoints."""
 
-from tests.api.conftest import error_of
+from tests.api.helpers import error_of
 
 
 def test_an_unknown_path_under_the_api_is_a_json_404(api):

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.api.conftest import error_of, key_client, make_key
+from tests.api.helpers import error_of, key_client, make_key
 
 URL = "/api/v1/numbers/"
 

@@ -1,51 +1,21 @@
-"""Fixtures of the provider client tests: a recorded provider (`responses`), token stores,
-transports that never sleep, and helpers to answer and count calls by provider method."""
+"""Fixtures of the provider client tests: token stores and transports that never sleep
+(the recorded provider is tests/conftest.py's `provider`; the helpers that answer it are in
+tests/axion/recorded.py)."""
 
-import json
 from datetime import UTC, datetime
 
 import pytest
-import responses
-from responses import matchers
 
 from axion.tokens import MemoryTokenStore
-from axion.transport import FAX_API, SMS_API, AxionTransport
-from tests.axion.bodies import API_KEY, PASSWORD, TOKEN, USERNAME
-
-FAX_URL = "https://fax.axion.example/api"
-SMS_URL = "https://sms.axion.example/api"
-NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
-TIMEOUT = (3.0, 7.0)
+from axion.transport import AxionTransport
+from tests.axion.bodies import TOKEN
+from tests.axion.recorded import NOW, SMS_URL, make_transport
 
 
-def method_key(url: str) -> str:
-    return "METHOD" if url == FAX_URL else "method"
-
-
-def answer(provider, method: str, body, *, url: str = FAX_URL, status: int = 200,
-           content_type: str = "application/json", headers: dict | None = None) -> None:
-    """Answer the next POST of `method` with `body` (a string, bytes, dict or exception).
-
-    Several answers of one method are given in order; the last one repeats.
-    """
-    if isinstance(body, dict | list):
-        body = json.dumps(body)
-    provider.post(url, body=body, status=status, content_type=content_type, headers=headers,
-                  match=[matchers.json_params_matcher({method_key(url): method},
-                                                      strict_match=False)])
-
-
-def sent(provider, method: str, url: str = FAX_URL) -> list[dict]:
-    """The payloads posted for `method`, in order."""
-    payloads = [json.loads(call.request.body) for call in provider.calls
-                if call.request.url == url]
-    return [p for p in payloads if p.get(method_key(url)) == method]
-
-
-@pytest.fixture
-def provider():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+@pytest.fixture(autouse=True)
+def no_backoff():
+    """Unlike the other tests' (tests/conftest.py), the transport's backoff stays as it is:
+    these tests give the transport a `sleep` that records the delays, and check them."""
 
 
 @pytest.fixture
@@ -62,12 +32,6 @@ def empty_store() -> MemoryTokenStore:
 @pytest.fixture
 def valid_store() -> MemoryTokenStore:
     return MemoryTokenStore(TOKEN, datetime(2024, 3, 20, tzinfo=UTC), clock=lambda: NOW)
-
-
-def make_transport(store, sleeps, *, url=FAX_URL, **options) -> AxionTransport:
-    return AxionTransport(url=url, api_key=API_KEY, username=USERNAME, password=PASSWORD,
-                          dialect=FAX_API if url == FAX_URL else SMS_API, token_store=store,
-                          timeout=TIMEOUT, clock=lambda: NOW, sleep=sleeps.append, **options)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tests.axion.bodies import (
     TOKEN,
     USERNAME,
 )
-from tests.axion.conftest import FAX_URL, SMS_URL, answer, sent
+from tests.axion.recorded import FAX_URL, SMS_URL, answer, sent
 from tests.factories import ConnectionFactory
 
 pytestmark = pytest.mark.django_db

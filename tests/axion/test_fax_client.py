@@ -1,4 +1,5 @@
-"""FaxClient (faxes/client.py) against the provider's example bodies, gaps 3 to 8."""
+"""FaxClient (axion/fax.py) against the provider's example bodies; docs/provider.md, quirks 3
+to 8."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from tests.axion.bodies import (
     TOKEN,
     USERNAME,
 )
-from tests.axion.conftest import answer, sent
+from tests.axion.recorded import answer, sent
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 NOT_FOUND = {"RESULT": "ERROR", "ERROR": "NOT FOUND"}

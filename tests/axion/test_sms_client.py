@@ -1,4 +1,5 @@
-"""SmsClient (messaging/client.py): every method, camelCase keys, gaps 9, 10, 12, 15, 16, 18."""
+"""SmsClient (axion/sms.py): every method, camelCase keys; docs/provider.md, quirks 9, 10, 12,
+15, 16 and 18."""
 
 import base64
 from datetime import UTC, datetime, timedelta, timezone
@@ -21,7 +22,7 @@ from tests.axion.bodies import (
     USERNAME,
     messages_page,
 )
-from tests.axion.conftest import SMS_URL, answer, make_transport, sent
+from tests.axion.recorded import SMS_URL, answer, make_transport, sent
 
 GOT = {"RESULT": "OK", "customerProvidedId": None, "messages": [INBOUND_MESSAGE]}
 

@@ -1,4 +1,5 @@
-"""The transport of accounts/transport.py: sessions, error mapping (gap 2), retries, secrets."""
+"""The transport (axion/transport.py): sessions, error mapping (docs/provider.md, quirk 2),
+retries, secrets."""
 
 import threading
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from axion import errors, tokens, transport
 from tests.axion.bodies import API_KEY, FAX_LOGIN_OK, OTHER_TOKEN, PASSWORD, TOKEN
-from tests.axion.conftest import FAX_URL, NOW, TIMEOUT, answer, make_transport, sent
+from tests.axion.recorded import FAX_URL, NOW, TIMEOUT, answer, make_transport, sent
 
 OK = {"RESULT": "OK", "FAXES": []}
 NOT_ALLOWED = {"RESULT": "ERROR", "ERROR": "NOT ALLOWED"}
@@ -22,7 +23,7 @@ def refused() -> requests.ConnectionError:
         None, FAX_URL, NewConnectionError(None, "Connection refused")))
 
 
-# --- Session (gap 1) -----------------------------------------------------------------------
+# --- Session (docs/provider.md, quirk 1) ---------------------------------------------------
 
 def test_call_without_token_logs_in_first_and_stores_token_for_30_days(provider, empty_store,
                                                                         sleeps):
@@ -128,7 +129,7 @@ def test_token_saved_while_waiting_for_the_lock_is_used(provider, empty_store, s
     assert sent(provider, "Fax_Status")[0]["SESSION_TOKEN"] == OTHER_TOKEN
 
 
-# --- Error strings wherever the body carries them (gap 2) --------------------------------
+# --- Error strings wherever the body carries them (docs/provider.md, quirk 2) ------------
 
 ERRORS = [
     ("NOT ALLOWED", errors.NotAllowed),

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "test-results" / "e2e"
+from tests.e2e.helpers import RESULTS, ROOT
+from tests.services import skip_or_fail
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -97,8 +98,8 @@ class Portal:
 def portal(tmp_path_factory):
     shutil.rmtree(RESULTS, ignore_errors=True)
     if not Path(CHROMIUM).exists():
-        pytest.skip("No Chromium at /usr/bin/chromium: install Debian's chromium package "
-                    "(make test does it with apt when it can).")
+        skip_or_fail("No Chromium at /usr/bin/chromium: install Debian's chromium package "
+                     "(make test does it with apt when it can).")
     server = Portal(tmp_path_factory.mktemp("portal"))
     server.start()
     yield server
@@ -108,7 +109,7 @@ def portal(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip("No Chromium at /usr/bin/chromium: install Debian's chromium package.")
+        skip_or_fail("No Chromium at /usr/bin/chromium: install Debian's chromium package.")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -139,20 +140,3 @@ def page(browser, portal, request):
         (RESULTS / f"{name}.html").write_text(page.content())
     context.close()
 
-
-# A 1x1 PNG, as an MMS attachment.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108020000009077"
-    "53de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082")
-
-
-def log_in(page, username: str = "demo", password: str = "demo") -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
-def nav(page, name: str) -> None:
-    """Follow a link of the main navigation."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()

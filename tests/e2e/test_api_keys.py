@@ -1,8 +1,11 @@
 """Path 8: create an API key, see it once, and use it with the API."""
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in, nav
+from tests.e2e.helpers import log_in, nav
+
+pytestmark = pytest.mark.e2e
 
 
 def test_create_an_api_key_see_it_once_and_use_it(page, portal):

@@ -2,9 +2,12 @@
 
 import json
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in, nav
+from tests.e2e.helpers import log_in, nav
+
+pytestmark = pytest.mark.e2e
 
 
 def _references(portal) -> list[str]:

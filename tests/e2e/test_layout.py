@@ -4,7 +4,9 @@ screenshot of each in test-results/e2e/ to look at."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import RESULTS, log_in
+from tests.e2e.helpers import RESULTS, log_in
+
+pytestmark = pytest.mark.e2e
 
 PAGES = ["/", "/messaging/", "/messaging/new/", "/faxes/", "/messaging/numbers/",
          "/organization/members/", "/organization/connections/", "/organization/audit/",

@@ -1,8 +1,11 @@
 """Path 1: log in as the demo owner, switch organization, log out; a wrong password."""
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.helpers import log_in
+
+pytestmark = pytest.mark.e2e
 
 
 def test_wrong_password_shows_the_error(page):

@@ -1,9 +1,12 @@
 """Paths 3 to 6: reply and watch the status change, a new MMS to two numbers, an inbound
 message arriving live, and deleting (agent) versus reading only (viewer)."""
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PNG, log_in
+from tests.e2e.helpers import PNG, log_in
+
+pytestmark = pytest.mark.e2e
 
 CONTACT = "+12135550143"
 

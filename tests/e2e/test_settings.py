@@ -1,9 +1,12 @@
 """Path 7: add a messaging number and see its webhook registered; edit a connection
 without ever seeing the stored secret."""
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in, nav
+from tests.e2e.helpers import log_in, nav
+
+pytestmark = pytest.mark.e2e
 
 
 def test_add_a_number_and_see_its_webhook_registered(page):

@@ -1,8 +1,7 @@
-"""Fixtures of the faxes tests: a recorded provider, a fax connection with a valid token,
-and a client that never waits between retries."""
+"""Fixtures of the faxes tests: a fax connection with a valid token, and a client that never
+waits between retries (the recorded provider is tests/conftest.py's `provider`)."""
 
 import pytest
-import responses
 
 import axion
 from axion.fax import FaxClient
@@ -21,12 +20,6 @@ def no_backoff(monkeypatch):
 
     monkeypatch.setattr(axion, "client_for", recording_waits)
     return waits
-
-
-@pytest.fixture
-def provider():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 @pytest.fixture

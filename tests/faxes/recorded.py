@@ -8,7 +8,8 @@ FAX_URL = "https://fax.axion.example/api"
 
 
 def error_body(error: str) -> str:
-    """An error answer; its shape is undocumented (gap 2), this is one the client reads."""
+    """An error answer; its shape is undocumented (docs/provider.md, quirk 2), this is one the
+    client reads."""
     return json.dumps({"RESULT": "ERROR", "ERROR": error})
 
 

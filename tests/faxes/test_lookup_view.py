@@ -54,6 +54,17 @@ def test_a_day_shows_every_fax_of_that_day(viewer_client, connection, provider):
     assert b"Results for 2017-11-29" in response.content
 
 
+def test_a_looked_up_day_is_in_the_history_and_its_export(viewer_client, connection, provider):
+    answer(provider, "All_Faxes_Status", bodies.ALL_FAXES_OK)
+    response = viewer_client.get(LOOKUP, {"day": "2017-11-29"})
+    assert response.status_code == 200, response.content
+    assert b"test 1" in response.content
+    response = viewer_client.get("/faxes/")
+    assert response.content.count(b"<tr>") == 5
+    export = viewer_client.get("/faxes/export.csv")
+    assert len(b"".join(export.streaming_content).splitlines()) == 5
+
+
 def test_times_are_shown_in_the_organizations_time_zone(viewer_client, connection, provider):
     # The connection reads the provider's times in UTC; the organization is in New York.
     answer(provider, "All_Faxes_Status", bodies.ALL_FAXES_OK)

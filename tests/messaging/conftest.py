@@ -1,61 +1,28 @@
-"""Fixtures of the messaging tests: a frozen clock, a recorded provider, an organization
-with a number and a valid SMS connection, and a job queue whose worker is down."""
+"""Fixtures of the messaging tests: the clock stands still, the webhook kick starts afresh,
+a conversation, and a job queue whose worker is down. The recorded provider, the
+organization's SMS connection and number are tests/conftest.py's."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import responses
-from django.core.cache import cache
 
 from messaging import webhooks
-from tests.messaging.factories import (
-    ConversationFactory,
-    MessagingNumberFactory,
-    SmsConnectionFactory,
-)
-from tests.messaging.provider import OTHER, OWN
-
-NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+from tests.clock import NOW
+from tests.messaging.factories import ConversationFactory
+from tests.messaging.provider import OTHER
 
 
 @pytest.fixture(autouse=True)
-def clock(time_machine):
-    """The clock stands still at NOW unless a test moves it (`clock.shift(seconds)`)."""
-    time_machine.move_to(NOW, tick=False)
-    return time_machine
+def clock(clock):
+    """Every messaging test runs on the still clock of tests/conftest.py (at NOW)."""
+    return clock
 
 
 @pytest.fixture(autouse=True)
-def empty_cache(monkeypatch):
-    """Rate limits live in the cache and the webhook kick is throttled per process: no test
-    sees another's."""
-    cache.clear()
+def empty_cache(empty_cache, monkeypatch):
+    """The cache is empty (tests/conftest.py), and the webhook kick, throttled per process,
+    starts afresh: no test sees another's."""
     monkeypatch.setattr(webhooks, "_kick_throttle", webhooks._Throttle(seconds=1))
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def no_backoff(monkeypatch):
-    """The transport retries failed reads after a backoff; tests do not wait for it."""
-    monkeypatch.setattr("axion.transport.BACKOFF_SECONDS", 0)
-
-
-@pytest.fixture
-def provider():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def sms(org):
-    """The organization's SMS connection, with a token valid for 20 more days."""
-    return SmsConnectionFactory(organization=org)
-
-
-@pytest.fixture
-def number(org):
-    return MessagingNumberFactory(organization=org, number=OWN)
 
 
 @pytest.fixture
@@ -65,13 +32,6 @@ def kicks(monkeypatch) -> list[tuple]:
     monkeypatch.setattr("messaging.webhooks.async_task",
                         lambda *args, **kwargs: calls.append((args, kwargs)))
     return calls
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    """Archived media go to a temporary folder."""
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from messaging.models import Conversation, Direction, MediaState, MessageStatus
-from tests.messaging.conftest import NOW
+from tests.clock import NOW
 from tests.messaging.factories import MediaFactory, MessageFactory
 from tests.messaging.provider import OTHER
 

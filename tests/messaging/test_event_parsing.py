@@ -1,4 +1,5 @@
-"""parse_event and check_event: the provider's raw webhook bodies (gaps 11, 12, 13 and 18)."""
+"""parse_event and check_event: the provider's raw webhook bodies
+(docs/provider.md, quirks 11, 12, 13 and 18)."""
 
 import json
 import re

@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 
 from messaging.models import Conversation, Direction, MessageStatus
 from messaging.tasks import process_webhook_events
-from tests.messaging.conftest import NOW
+from tests.clock import NOW
 from tests.messaging.factories import ConversationFactory, MessageFactory, WebhookEventFactory
 from tests.messaging.provider import OTHER, updated_sms
 

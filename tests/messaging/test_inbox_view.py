@@ -1,5 +1,6 @@
 """The inbox: conversations newest first, with filters, search and keyset pages."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -8,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from tests.messaging.conftest import NOW
+from tests.clock import NOW
 from tests.messaging.factories import ConversationFactory, MessageFactory, MessagingNumberFactory
+from tests.messaging.provider import new_sms
 
 INBOX = reverse("inbox")
 
@@ -68,6 +70,17 @@ def test_unread_conversation_has_a_badge(viewer_client, number):
 def test_read_conversation_has_no_badge(viewer_client, number):
     chat(number, unread_count=0)
     assert "unread-badge" not in viewer_client.get(INBOX).content.decode()
+
+
+def test_a_message_posted_to_the_webhook_is_listed_unread(client, viewer_client, number,
+                                                          settings):
+    settings.WEBHOOK_CONFIRM_NEW_SMS = False
+    body = new_sms("u-1", text="hello there")
+    assert client.post(number.webhook_path, json.dumps(body),
+                       content_type="application/json").status_code == 200
+    inbox = viewer_client.get(INBOX)
+    assert b"hello there" in inbox.content
+    assert b"1 unread" in inbox.content
 
 
 def test_filter_by_own_number(viewer_client, org, number):

@@ -1,4 +1,5 @@
-"""archive_media: copies of MMS media in storage before the provider deletes them (gap 17)."""
+"""archive_media: copies of MMS media in storage before the provider deletes them
+(docs/provider.md, quirk 17)."""
 
 from collections import Counter
 from datetime import timedelta
@@ -9,7 +10,7 @@ from django_scopes import scopes_disabled
 from messaging.media import BATCH, archive_organization_media
 from messaging.models import Media, MediaState
 from messaging.tasks import archive_media
-from tests.messaging.conftest import NOW
+from tests.clock import NOW
 from tests.messaging.factories import (
     MediaFactory,
     MessagingNumberFactory,

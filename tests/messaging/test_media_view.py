@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 from requests.exceptions import ConnectionError as RequestsConnectionError
 
 from messaging.models import MediaState, Message
-from tests.messaging.conftest import NOW
+from tests.clock import NOW
 from tests.messaging.factories import MediaFactory
 from tests.messaging.provider import answer, sent
 from tests.messaging.samples import MP3, PNG

@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 from accounts.models import AuditEntry
 from messaging.models import WebhookEvent, secret_digest
 from messaging.services import add_number, register_webhook, rotate_webhook_secret
-from tests.messaging.conftest import NOW
+from tests.clock import NOW
 from tests.messaging.factories import MessagingNumberFactory
 from tests.messaging.provider import answer, error, new_sms, sent
 

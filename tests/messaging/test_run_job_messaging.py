@@ -1,17 +1,14 @@
-"""run_job runs each messaging job (and token renewal) once, for everyone or one organization;
-events stored while the worker was down are processed by the next run."""
+"""run_job runs each messaging job once, for everyone or one organization; events stored
+while the worker was down are processed by the next run. (Token renewal's run is in
+tests/accounts/test_renew_tokens.py.)"""
 
 import json
-from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django_scopes import scopes_disabled
 
-from accounts.models import Connection
 from messaging.models import EventState, Media, MediaState, Message, MessageSync, WebhookEvent
-from tests.axion.bodies import OTHER_TOKEN
-from tests.messaging.conftest import NOW
 from tests.messaging.factories import MediaFactory, MessagingNumberFactory, SmsConnectionFactory
 from tests.messaging.provider import answer, message, messages_reply, new_sms
 
@@ -73,14 +70,6 @@ def test_sync_messages_for_one_organization(number, sms, provider, other_org):
     with scopes_disabled():
         assert list(MessageSync.objects.values_list("organization_id", flat=True)) == [
             other_org.pk]
-
-
-def test_renew_tokens(org, provider):
-    connection = SmsConnectionFactory(organization=org, token_expires_at=NOW + timedelta(days=1))
-    answer(provider, "userLogin", {"RESULT": "OK", "sessionToken": OTHER_TOKEN})
-    assert "renew_tokens: 1 tokens renewed, 0 failed" in run("renew_tokens", org="harbor")
-    with scopes_disabled():
-        assert Connection.objects.get(pk=connection.pk).session_token == OTHER_TOKEN
 
 
 def test_archive_media(number, sms, provider, settings, tmp_path):

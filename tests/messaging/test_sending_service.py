@@ -12,8 +12,8 @@ from requests.exceptions import ReadTimeout
 from axion.errors import AxionError
 from messaging import sending
 from messaging.models import Message, MessageStatus
+from tests.clock import NOW
 from tests.factories import UserFactory
-from tests.messaging.conftest import NOW
 from tests.messaging.factories import MessageFactory
 from tests.messaging.provider import (
     OTHER,

@@ -1,5 +1,5 @@
 """sync_messages: getSMS from the watermark (minus an overlap), oldest first, 100 a page, one
-stream per SMS connection, upserting by uuid (gap 15)."""
+stream per SMS connection, upserting by uuid (docs/provider.md, quirk 15)."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -19,7 +19,7 @@ from messaging.models import (
 )
 from messaging.tasks import process_webhook_events, sync_messages
 from tests.axion.bodies import SMS_LOGIN_OK
-from tests.messaging.conftest import NOW
+from tests.clock import NOW
 from tests.messaging.factories import SMS_URL, WebhookEventFactory
 from tests.messaging.provider import (
     OWN,

@@ -1,5 +1,5 @@
 """process_webhook_events: stored events become messages and statuses, idempotently; a
-newSMS shows only once getSMS confirms it (webhooks are unsigned, gap 14)."""
+newSMS shows only once getSMS confirms it (webhooks are unsigned, docs/provider.md quirk 14)."""
 
 import json
 from datetime import timedelta
@@ -14,7 +14,7 @@ from common.models import JobLock
 from messaging import webhooks
 from messaging.models import Conversation, EventState, Media, Message, WebhookEvent
 from messaging.tasks import process_webhook_events
-from tests.messaging.conftest import NOW
+from tests.clock import NOW
 from tests.messaging.factories import (
     SMS_URL,
     MessageFactory,
@@ -223,7 +223,7 @@ def test_waiting_update_is_applied_when_its_message_arrives_by_webhook(number, s
     assert states() == [EventState.PROCESSED, EventState.PROCESSED]
 
 
-# --- Numbers and media (gaps 11 and 12) ------------------------------------------------
+# --- Numbers and media (docs/provider.md quirks 11 and 12) -----------------------------
 
 @pytest.mark.parametrize(("own", "other"), [("+18056421414", "+18056421415"),
                                              ("18056421414", "18056421415"),

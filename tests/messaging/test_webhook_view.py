@@ -1,5 +1,5 @@
 """POST /hooks/sms/<secret>/: store the raw request first, answer at once, never call the
-provider (gaps 13 and 14)."""
+provider (docs/provider.md quirks 13 and 14)."""
 
 import json
 import logging
@@ -88,7 +88,7 @@ def test_event_lacking_its_fields_is_400_and_kept_invalid(client, number):
 
 
 def test_provider_example_with_a_stray_brace_is_400_and_kept(client, number):
-    # Gap 13: the provider's updatedSMS example is not valid JSON.
+    # The provider's updatedSMS example is not valid JSON (docs/provider.md quirk 13).
     raw = json.dumps(updated_sms()).encode()[:-1] + b"}}"
     assert post(client, number.webhook_path, raw).status_code == 400
     assert bytes(stored()[0].body) == raw

@@ -8,8 +8,6 @@ from sandbox import services
 from sandbox.models import SandboxToken
 from tests.sandbox.factories import SandboxAccountFactory, SandboxNumberFactory
 
-CALLBACK = "https://portal.example.test/hooks/sms/abc/"
-
 
 @pytest.fixture
 def account(db):

@@ -7,7 +7,7 @@ import responses
 
 from sandbox.models import SandboxMessage
 from tests.factories import UserFactory
-from tests.sandbox.conftest import CALLBACK
+from tests.sandbox.callback import CALLBACK
 from tests.sandbox.factories import SandboxFaxFactory, SandboxMediaFactory
 
 

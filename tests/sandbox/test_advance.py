@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from sandbox import services, tasks
 from sandbox.models import MessageStatus, SandboxMessage
-from tests.sandbox.conftest import CALLBACK
+from tests.sandbox.callback import CALLBACK
 
 SENT_AT = datetime(2024, 5, 2, 15, 22, 18, tzinfo=UTC)
 

@@ -1,4 +1,5 @@
-"""deleteSMS deletes one message of the account by its uuid (gap 10), media included."""
+"""deleteSMS deletes one message of the account by its uuid (docs/provider.md,
+quirk 10), media included."""
 
 from sandbox.models import SandboxMedia, SandboxMessage
 from tests.sandbox.factories import SandboxMediaFactory, SandboxMessageFactory

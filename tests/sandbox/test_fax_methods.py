@@ -103,6 +103,6 @@ def test_fax_group_status_needs_a_list_of_strings(fax_call, fields):
 
 
 def test_the_docs_wrong_all_faxes_example_is_missing_parameters(fax_call, account):
-    # Gap 8: the provider's example sends METHOD Fax_Status with a DATE.
+    # docs/provider.md, quirk 8: the provider's example sends METHOD Fax_Status with a DATE.
     SandboxFaxFactory(account=account, time=SENT_AT)
     assert fax_call("Fax_Status", DATE="2016-12-12")["ERROR"] == "MISSING PARAMETERS"

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from sandbox import services
 from sandbox.models import MessageStatus, SandboxMessage
-from tests.sandbox.conftest import CALLBACK
+from tests.sandbox.callback import CALLBACK
 
 RECEIVED_AT = datetime(2021, 5, 2, 15, 22, 18, tzinfo=UTC)
 

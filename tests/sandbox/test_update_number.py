@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.sandbox.conftest import CALLBACK
+from tests.sandbox.callback import CALLBACK
 from tests.sandbox.factories import SandboxNumberFactory
 
 

@@ -7,7 +7,7 @@ import requests
 import responses
 
 from sandbox import services
-from tests.sandbox.conftest import CALLBACK
+from tests.sandbox.callback import CALLBACK
 
 EVENT = {"event": "updatedSMS", "uuid": "ffadb6a1-752e-11e8-a2fe-323630393164"}
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.services import skip_or_fail
+
 pytestmark = pytest.mark.scaleout
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,13 +59,16 @@ def _wait(check, seconds: float, what: str):
 
 @pytest.fixture(scope="module")
 def database():
-    psycopg = pytest.importorskip("psycopg")
+    try:
+        import psycopg
+    except ImportError:
+        skip_or_fail("psycopg is not installed")
     name = f"portal_scaleout_{uuid.uuid4().hex[:8]}"
     try:
         with psycopg.connect(POSTGRES, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES}: {error}")
+        skip_or_fail(f"PostgreSQL is not reachable at {POSTGRES}: {error}")
     yield POSTGRES.rsplit("/", 1)[0] + "/" + name
     with psycopg.connect(POSTGRES, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -71,11 +76,14 @@ def database():
 
 @pytest.fixture(scope="module")
 def cluster(database, tmp_path_factory):
-    redis = pytest.importorskip("redis")
+    try:
+        import redis
+    except ImportError:
+        skip_or_fail("redis (the Python client) is not installed")
     try:
         redis.Redis.from_url(REDIS).flushdb()
     except redis.exceptions.ConnectionError as error:
-        pytest.skip(f"Redis is not reachable at {REDIS}: {error}")
+        skip_or_fail(f"Redis is not reachable at {REDIS}: {error}")
     folder = tmp_path_factory.mktemp("scaleout")
     ports = [_port(), _port()]
     env = {

@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from messaging.models import MediaState
-from tests.api.conftest import error_of
+from tests.api.helpers import error_of
 from tests.messaging.factories import MediaFactory, MessageFactory
 from tests.messaging.provider import answer, error, sent
 

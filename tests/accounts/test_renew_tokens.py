@@ -1,8 +1,11 @@
-"""renew_tokens: a new login, well before expiry, for every connection that needs one (gap 1)."""
+"""renew_tokens (accounts/tasks.py): a new login, well before expiry, for every connection
+that needs one (docs/provider.md, quirk 1); `run_job renew_tokens` runs it once."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django_scopes import scopes_disabled
 from responses import matchers
 
@@ -10,10 +13,12 @@ from accounts.models import Connection
 from accounts.tasks import renew_tokens
 from common.locks import job_lock
 from tests.axion.bodies import FAX_LOGIN_OK, OTHER_TOKEN, SMS_LOGIN_OK, TOKEN
+from tests.clock import NOW
 from tests.factories import ConnectionFactory
-from tests.messaging.conftest import NOW
 from tests.messaging.factories import SmsConnectionFactory
 from tests.messaging.provider import answer, error, sent
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 RENEWED = {"RESULT": "OK", "sessionToken": OTHER_TOKEN}
 
@@ -134,3 +139,13 @@ def test_connection_being_renewed_elsewhere_is_skipped(org, provider):
     with job_lock(f"renew_tokens:{connection.pk}"):
         assert renew_tokens() == "0 tokens renewed, 0 failed"
     assert len(provider.calls) == 0
+
+
+def test_run_job_renews_the_tokens_of_one_organization(org, provider):
+    connection = SmsConnectionFactory(organization=org, token_expires_at=NOW + timedelta(days=1))
+    answer(provider, "userLogin", {"RESULT": "OK", "sessionToken": OTHER_TOKEN})
+    out = StringIO()
+    call_command("run_job", "renew_tokens", org="harbor", stdout=out)
+    assert "renew_tokens: 1 tokens renewed, 0 failed" in out.getvalue()
+    with scopes_disabled():
+        assert Connection.objects.get(pk=connection.pk).session_token == OTHER_TOKEN

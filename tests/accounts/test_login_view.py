@@ -1,6 +1,6 @@
-"""Logging in lands on the organization's dashboard."""
+"""The login page: it opens, and logging in lands on the organization's dashboard."""
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_login_page_renders(client, db):

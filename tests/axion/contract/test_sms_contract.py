@@ -10,7 +10,7 @@ import axion
 from axion.errors import MissingParameters, NotAllowed, NotFound, WrongCredentials
 from sandbox import media, tasks
 from sandbox.models import MessageStatus, SandboxMessage
-from tests.contract.conftest import OWN_NUMBER
+from tests.axion.contract.account import OWN_NUMBER
 from tests.sandbox.factories import (
     SandboxMediaFactory,
     SandboxMessageFactory,

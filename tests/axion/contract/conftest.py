@@ -8,11 +8,9 @@ Transports get a `sleep` that fails the test: nothing here may need a retry.
 import pytest
 
 import axion
+from tests.axion.contract.account import OWN_NUMBER, TIME_ZONE
 from tests.factories import ConnectionFactory, OrganizationFactory
 from tests.sandbox.factories import SandboxAccountFactory, SandboxNumberFactory
-
-TIME_ZONE = "America/New_York"
-OWN_NUMBER = "+13109549528"
 
 
 def no_sleep(seconds):

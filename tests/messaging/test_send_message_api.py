@@ -8,9 +8,9 @@ import requests
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEntry
+from axion.sms import MAX_FILE_BYTES
 from messaging.models import Message, MessageStatus
-from messaging.sending import MAX_MEDIA_BYTES
-from tests.api.conftest import error_of
+from tests.api.helpers import error_of
 from tests.axion import bodies
 from tests.messaging.factories import MessagingNumberFactory
 from tests.messaging.provider import OTHER, OWN, answer, error, sent
@@ -126,7 +126,7 @@ def test_bad_input_is_400_on_its_field_and_sends_nothing(ok, api, body, field):
 
 
 def test_a_file_over_3_5_mb_is_400_on_media(ok, api):
-    big = PNG + b"\x00" * MAX_MEDIA_BYTES
+    big = PNG + b"\x00" * MAX_FILE_BYTES
     response = post(api, {"from": OWN, "to": [OTHER], "media": base64.b64encode(big).decode(),
                           "media_type": "image/png"})
     assert response.status_code == 400

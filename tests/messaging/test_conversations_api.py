@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.api.conftest import error_of
+from tests.api.helpers import error_of
 from tests.messaging.factories import ConversationFactory, MessagingNumberFactory
 from tests.messaging.provider import OTHER, OWN
 

@@ -1,4 +1,5 @@
-"""Phone numbers (portal/phone.py): US numbers to E.164, anything else as it came (gap 11)."""
+"""Phone numbers (common/phone.py): US numbers to E.164, anything else as it came
+(docs/provider.md, quirk 11)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""keyset_page (portal/pagination.py): cursor pages without COUNT(*) or OFFSET."""
+"""keyset_page (common/pagination.py): cursor pages without COUNT(*) or OFFSET."""
 
 import base64
 import json

@@ -6,7 +6,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import AuditEntry
 from messaging.models import Message
-from tests.api.conftest import error_of
+from tests.api.helpers import error_of
 from tests.messaging.factories import MessageFactory
 from tests.messaging.provider import answer, error, sent
 

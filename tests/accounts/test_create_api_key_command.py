@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django_scopes import scopes_disabled
 
 from accounts.models import ApiKey, AuditEntry, digest
-from tests.api.conftest import key_client
+from tests.api.helpers import key_client
 
 
 def run(*args) -> tuple[str, str]:

@@ -6,7 +6,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from accounts.models import ApiKey, AuditEntry, digest
-from tests.api.conftest import key_client, make_key
+from tests.api.helpers import key_client, make_key
 
 URL = "/organization/api-keys/"
 

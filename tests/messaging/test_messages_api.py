@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from messaging.models import Direction, MessageStatus
-from tests.api.conftest import error_of
+from tests.api.helpers import error_of
 from tests.messaging.factories import (
     ConversationFactory,
     MediaFactory,

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from faxes.models import FaxStatus
-from tests.api.conftest import error_of
+from tests.api.helpers import error_of
 from tests.faxes.factories import FaxFactory
 
 URL = "/api/v1/faxes/"

@@ -9,7 +9,7 @@ from django_scopes import scopes_disabled
 
 from faxes.models import Fax
 from faxes.services import MAX_REFERENCES
-from tests.api.conftest import error_of
+from tests.api.helpers import error_of
 from tests.axion import bodies
 from tests.faxes.recorded import answer, error_body, sent
 

@@ -11,7 +11,7 @@ import axion
 from accounts.models import Connection
 from accounts.tokens import EXPIRY_MARGIN, ConnectionTokenStore
 from tests.axion.bodies import FAX_LOGIN_OK, OTHER_TOKEN, TOKEN
-from tests.axion.conftest import answer, sent
+from tests.axion.recorded import answer, sent
 from tests.factories import ConnectionFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.api.helpers import key_client
 from tests.messaging.factories import MessagingNumberFactory
 
 URL = "/api/v1/numbers/"
@@ -41,8 +42,6 @@ def test_pages_follow_next_links(org, api):
 
 def test_the_key_lists_its_own_organizations_numbers_even_beside_a_session(org, outsider,
                                                                            api_key):
-    from tests.api.conftest import key_client
-
     MessagingNumberFactory(organization=org, number="+18056421414")
     MessagingNumberFactory(organization=outsider.organization, number="+18056429999")
     client = key_client(api_key[1])
