@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Connection
 from accounts.tenancy import member_required, organization_scope
 from common.pagination import keyset_page
+from common.spreadsheets import spreadsheet_row
 from faxes import services
 from faxes.forms import FaxFilterForm, LookupForm
 from faxes.models import Fax, FaxSync
@@ -76,12 +77,6 @@ class _Echo:
         return value
 
 
-def _cell(value: str) -> str:
-    """A customer's reference that a spreadsheet will not run as a formula. (Numbers are
-    ours, normalised: a leading + there is E.164, not a formula.)"""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _csv_rows(organization, faxes, ordering):
     writer = csv.writer(_Echo())
     tz = organization.tzinfo
@@ -89,12 +84,12 @@ def _csv_rows(organization, faxes, ordering):
     # The response streams after the middleware has left the request's scope: enter it again.
     with organization_scope(organization):
         for fax in faxes.order_by(*ordering).iterator(chunk_size=EXPORT_CHUNK):
-            yield writer.writerow([
-                _cell(fax.customer_field or ""), fax.source_number, fax.destination_number,
+            yield writer.writerow(spreadsheet_row([
+                fax.customer_field, fax.source_number, fax.destination_number,
                 fax.sent_at.astimezone(tz).isoformat(), fax.pages, fax.status, fax.try_count,
                 fax.status_changed_at.astimezone(tz).isoformat(),
                 fax.last_seen_at.astimezone(tz).isoformat(),
-            ])
+            ]))
 
 
 @member_required

@@ -11,6 +11,7 @@ import hmac
 import logging
 import threading
 import time
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
@@ -25,6 +26,7 @@ import axion
 from accounts.models import Organization
 from accounts.tenancy import organization_scope
 from axion.errors import AxionError
+from axion.sms import SmsMessage
 from common.addresses import client_ip
 from common.ratelimit import over_limit
 from messaging.events import NEW_SMS, Event, InvalidEvent, check_event, parse_event
@@ -54,6 +56,9 @@ KEPT_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_USER_AGENT", "HTTP_X_FOR
 # Each run tries a failed event once, and the periodic run comes every minute: an event
 # whose confirmation keeps failing is given up (state failed, kept) after about an hour.
 RETRY_LIMIT = 60
+# On SQLite, how long a webhook waits in all for another writer's lock (each try waits the
+# database's busy timeout): well inside gunicorn's request timeout.
+SQLITE_BUSY_WAIT = 30
 
 
 def number_for_secret(secret: str) -> MessagingNumber | None:
@@ -84,20 +89,31 @@ def store_event(secret: str, *, body: bytes, headers: dict, event_type: str,
     params = [connection.ops.adapt_datetimefield_value(timezone.now()),
               connection.ops.adapt_json_value(headers, None), body, event_type, message_uuid,
               state, error, secret_digest(secret)]
-    for attempt in (1, 2):
+    reconnected = False
+    waiting_since = time.monotonic()
+    while True:
         try:
             with connection.cursor() as cursor:
                 cursor.execute(_store_sql(), params)
                 row = cursor.fetchone()
             return row[0] if row else None
-        except (OperationalError, InterfaceError):
+        except (OperationalError, InterfaceError) as error:
+            if _sqlite_busy(error) and time.monotonic() - waiting_since < SQLITE_BUSY_WAIT:
+                # Another writer held SQLite's lock past the busy timeout: the provider does
+                # not retry, so this one request waits longer rather than lose its event.
+                continue
             # A persistent connection the server dropped (a restart, a failover): the
             # provider does not retry, so try once more on a new connection. The insert
             # did not happen or, at worst, happened twice; processing is idempotent.
-            if attempt == 2 or connection.in_atomic_block or connection.is_usable():
+            if reconnected or connection.in_atomic_block or connection.is_usable():
                 raise
             connection.close()
-    return None
+            reconnected = True
+
+
+def _sqlite_busy(error: Exception) -> bool:
+    """Whether SQLite refused the write because another connection holds the lock."""
+    return getattr(error.__cause__, "sqlite_errorname", "") == "SQLITE_BUSY"
 
 
 @functools.cache
@@ -214,13 +230,19 @@ def pending_organizations() -> list[int]:
 def process_organization_events(organization: Organization) -> int:
     """Process the organization's pending events in batches until none is left."""
     processed, after = 0, 0
+    states = (EventState.PENDING, EventState.FAILED)
     while True:
         # Each event at most once per run: one that fails now waits for the next run
         # instead of using up its attempts at once.
         with organization_scope(organization):
             batch = list(WebhookEvent.objects.filter(
-                state__in=(EventState.PENDING, EventState.FAILED), attempts__lt=RETRY_LIMIT,
-                id__gt=after).order_by("id")[:BATCH_SIZE])
+                state__in=states, attempts__lt=RETRY_LIMIT, id__gt=after).order_by("id")
+                [:BATCH_SIZE])
+        if not batch and states != (EventState.PENDING,):
+            # Once more from the start for pending events only: status updates that were
+            # waiting for a message this run recorded, put back to be confirmed.
+            states, after = (EventState.PENDING,), 0
+            continue
         if not batch:
             return processed
         process_batch(organization=organization, events=batch)
@@ -229,8 +251,8 @@ def process_organization_events(organization: Organization) -> int:
 
 
 def _confirmed(organization: Organization, events: list[tuple[WebhookEvent, Event]]):
-    """newSMS events checked against getSMS by uuid, since webhooks are unsigned: yields
-    (event row, provider message or None if unknown) and raises AxionError on failure."""
+    """Events checked against getSMS by uuid, since webhooks are unsigned: yields (event
+    row, provider message or None if unknown) and raises AxionError on failure."""
     connection = sms_connection(organization)
     if connection is None:
         raise AxionError("This organization has no SMS connection to confirm messages with.")
@@ -240,51 +262,110 @@ def _confirmed(organization: Organization, events: list[tuple[WebhookEvent, Even
             yield row, next((m for m in found if m.uuid == event.uuid), None)
 
 
+@dataclass
+class _Outcome:
+    """What becomes of each event of a batch."""
+
+    done: list[WebhookEvent] = field(default_factory=list)
+    waiting: list[WebhookEvent] = field(default_factory=list)
+    rejected: dict[str, list[WebhookEvent]] = field(default_factory=dict)  # by reason
+    failed: dict[int, str] = field(default_factory=dict)  # event id: error
+
+    def reject(self, row: WebhookEvent, reason: str) -> None:
+        self.rejected.setdefault(reason, []).append(row)
+
+
+def _provider_view(organization, events, outcome: _Outcome) -> dict[int, SmsMessage | None]:
+    """The provider's copy of each event's message by event id (None: unknown to it). On a
+    failure, the events not asked about yet are failed, to be retried by the next run."""
+    view: dict[int, SmsMessage | None] = {}
+    if not events:
+        return view
+    try:
+        for row, found in _confirmed(organization, events):
+            view[row.pk] = found
+    except AxionError as error:
+        log.warning("could not confirm webhook events of organization %s: %s",
+                    organization.pk, type(error).__name__)
+        outcome.failed.update({row.pk: str(error)[:500] for row, _ in events
+                               if row.pk not in view})
+    return view
+
+
 def process_batch(*, organization: Organization, events: list[WebhookEvent]) -> None:
+    """Store the batch's new messages and apply its status updates. With
+    WEBHOOK_CONFIRM_NEW_SMS, both are first confirmed with getSMS by uuid: a newSMS shows
+    the provider's copy, an updatedSMS is applied only when the provider reports the same
+    status; anything else is rejected and kept with the reason."""
     now = timezone.now()
+    confirm = settings.WEBHOOK_CONFIRM_NEW_SMS
     parsed = [(row, parse_event(bytes(row.body))) for row in events]
     new_sms = [(row, e) for row, e in parsed if e.kind == NEW_SMS]
     updates = [(row, e) for row, e in parsed if e.kind != NEW_SMS]
-    done, rejected, failed = [], [], {}
+    outcome = _Outcome()
+
+    view = {}
+    if confirm:
+        # Updates of a message not stored yet wait for it unasked; those whose message
+        # comes in this batch are asked about with it.
+        with organization_scope(organization):
+            known = set(Message.objects.filter(uuid__in={e.uuid for _, e in updates})
+                        .values_list("uuid", flat=True))
+        known |= {e.uuid for _, e in new_sms}
+        view = _provider_view(organization, new_sms + [(r, e) for r, e in updates
+                                                         if e.uuid in known], outcome)
 
     incoming = []
-    if settings.WEBHOOK_CONFIRM_NEW_SMS and new_sms:
-        try:
-            for row, message in _confirmed(organization, new_sms):
-                if message is None:
-                    rejected.append(row)
-                else:
-                    incoming.append(incoming_from_provider(message))
-                    done.append(row)
-        except AxionError as error:
-            log.warning("could not confirm newSMS events of organization %s: %s",
-                        organization.pk, type(error).__name__)
-            confirmed = {row.pk for row in done} | {row.pk for row in rejected}
-            failed.update({row.pk: str(error)[:500] for row, _ in new_sms
-                           if row.pk not in confirmed})
-    else:
-        incoming = [_incoming_from_event(e) for _, e in new_sms]
-        done.extend(row for row, _ in new_sms)
+    for row, event in new_sms:
+        if not confirm:
+            incoming.append(_incoming_from_event(event))
+            outcome.done.append(row)
+        elif row.pk in view and view[row.pk] is None:
+            outcome.reject(row, "The provider does not know this message: not shown.")
+        elif row.pk in view:
+            incoming.append(incoming_from_provider(view[row.pk]))
+            outcome.done.append(row)
 
     with organization_scope(organization):
         record_messages(organization=organization, incoming=incoming)
-        known = {m.uuid: m for m in Message.objects.filter(uuid__in={e.uuid for _, e in updates})}
-        waiting = []
+        stored = {m.uuid: m for m in Message.objects.filter(uuid__in={e.uuid for _, e in updates})}
         for row, event in updates:
-            message = known.get(event.uuid)
-            if message is None:
-                waiting.append(row)
-                continue
-            apply_status(message=message, status=event.status)
-            done.append(row)
-        _mark(done, EventState.PROCESSED, now)
-        _mark(waiting, EventState.WAITING, now)
-        _mark(rejected, EventState.REJECTED, now,
-              error="The provider does not know this message: not shown.")
-        for pk, error in failed.items():
+            _settle_update(row, event, stored.get(event.uuid), view, outcome, confirm)
+        _mark(outcome.done, EventState.PROCESSED, now)
+        _mark(outcome.waiting, EventState.WAITING, now)
+        for reason, rows in outcome.rejected.items():
+            _mark(rows, EventState.REJECTED, now, error=reason)
+        for pk, error in outcome.failed.items():
             # Retried by the next run until RETRY_LIMIT attempts.
             WebhookEvent.objects.filter(pk=pk).update(
                 state=EventState.FAILED, error=error, attempts=F("attempts") + 1)
+
+
+def _settle_update(row: WebhookEvent, event: Event, message: Message | None,
+                   view: dict, outcome: _Outcome, confirm: bool) -> None:
+    """Apply one updatedSMS, or say why not. Unconfirmed, it is applied as it came."""
+    if row.pk in outcome.failed:
+        return
+    if message is None:
+        outcome.waiting.append(row)
+        return
+    if confirm and row.pk not in view:
+        # Its message was stored by another process after this batch asked: it stays
+        # pending, and the next run confirms it.
+        return
+    if confirm:
+        found = view[row.pk]
+        if found is None:
+            outcome.reject(row, "The provider does not know this message: not applied.")
+            return
+        reported, claimed = (MessageStatus.from_provider(found.status),
+                             MessageStatus.from_provider(event.status))
+        if reported != claimed:
+            outcome.reject(row, f"Axion reports this message as {reported}, not {claimed}: "
+                                "not applied.")
+            return
+    apply_status(message=message, status=event.status)
+    outcome.done.append(row)
 
 
 def _incoming_from_event(event: Event) -> IncomingMessage:

@@ -196,14 +196,26 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Failed logins: after AXES_FAILURE_LIMIT failures a username, and separately an address,
-# is locked out for AXES_COOLOFF_MINUTES. A successful login resets the count.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Failed logins (wrong passwords, wrong two-factor codes) are counted per username and
+# address together, and per address; after AXES_FAILURE_LIMIT of either within
+# AXES_COOLOFF_MINUTES that pair, or that address, is locked out for AXES_COOLOFF_MINUTES.
+# Never per username alone: anyone could lock anyone out. django-axes has one limit for
+# every parameter (the address's count, which includes the pair's, decides), so the limit
+# is set for an address that an office shares.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# A good login must not clear the address's count: it would clear everyone's failures from
+# there, and anyone with an account could guess another's password without end.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Kept out of the failed attempts axes stores: the two-factor code field.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# Password reset e-mails per hour and client address, and per hour and e-mail address; past
+# either, the same "check your e-mail" page answers and nothing is sent.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=10)
+PASSWORD_RESET_PER_EMAIL_PER_HOUR = env.int("PASSWORD_RESET_PER_EMAIL_PER_HOUR", default=3)
 # Trusted reverse proxies in front of the portal: client addresses (audit log, login
 # lockout, webhook rate limit) are read from X-Forwarded-For behind them.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
@@ -264,9 +276,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-# The provider's webhooks are answered over whatever scheme they come: a sender does not
-# follow a redirect with its POST, and the event would be lost.
-SECURE_REDIRECT_EXEMPT = [r"^hooks/"]
+# Answered over whatever scheme they come: the provider's webhooks (a sender does not follow
+# a redirect with its POST, and the event would be lost) and /healthz (load balancers and
+# probes speak plain http to the instance).
+SECURE_REDIRECT_EXEMPT = [r"^hooks/", r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)

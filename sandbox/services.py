@@ -349,10 +349,16 @@ def deliver_webhook(url: str, payload: dict) -> bool:
     """POST an event to a callback URL; True on a 2xx. Never raises: a failure is logged.
 
     The log names only the host: the path of a callback URL carries the portal's secret.
+    Only the portal's own webhooks are called: the sandbox runs inside the portal, and a
+    callback URL registered through it must not make the portal post anywhere else.
     """
     if not url:
         return False
     where = urlsplit(url).netloc
+    if not url.startswith(f"{settings.PORTAL_BASE_URL.rstrip('/')}/hooks/"):
+        log.warning("sandbox %s event %s not sent to %s: not the portal's own webhooks",
+                    payload.get("event"), payload.get("uuid"), where)
+        return False
     try:
         response = requests.post(url, json=payload, timeout=WEBHOOK_TIMEOUT)
     except Exception as exc:  # noqa: BLE001 - a broken receiver must never break the sender

@@ -46,7 +46,7 @@ def test_each_fax_is_a_row_with_times_in_the_organizations_zone(viewer_client, o
                try_count=3, status_changed_at=START + timedelta(minutes=9),
                last_seen_at=START + timedelta(minutes=10))
     assert rows(viewer_client.get(EXPORT))[1] == [
-        "INV-1", "+18059731214", "1234", "2017-11-29T07:00:00-05:00", "3", "FAILED", "3",
+        "INV-1", "'+18059731214", "1234", "2017-11-29T07:00:00-05:00", "3", "FAILED", "3",
         "2017-11-29T07:09:00-05:00", "2017-11-29T07:10:00-05:00"]
 
 
@@ -127,3 +127,13 @@ def test_a_reference_that_looks_like_a_formula_is_exported_as_text(viewer_client
     FaxFactory(organization=org, customer_field="=HYPERLINK(\"http://x\")")
     body = b"".join(viewer_client.get("/faxes/export.csv").streaming_content).decode()
     assert "'=HYPERLINK" in body
+
+
+def test_no_cell_of_the_export_starts_like_a_formula(viewer_client, org):
+    # Numbers too: a destination is whatever was dialled, and +, -, = or @ first makes a
+    # spreadsheet read the cell as a formula.
+    FaxFactory(organization=org, customer_field="-2+3", source_number="+18059731214",
+               destination_number="@SUM(A1)")
+    row = rows(viewer_client.get(EXPORT))[1]
+    assert row[:3] == ["'-2+3", "'+18059731214", "'@SUM(A1)"]
+    assert not [cell for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]

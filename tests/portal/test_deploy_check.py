@@ -17,13 +17,14 @@ PRODUCTION = {
 }
 
 
-def _check(extra: dict) -> subprocess.CompletedProcess:
+def _check(extra: dict, fail_level: str = "WARNING") -> subprocess.CompletedProcess:
+    # The test run's own settings (the sandbox on, among them) are not production's.
     env = {k: v for k, v in os.environ.items()
            if k not in {"DJANGO_SETTINGS_MODULE", "STATIC_MANIFEST", "SESSION_COOKIE_SECURE",
-                        "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS"}}
+                        "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS", "AXION_SANDBOX"}}
     env.update(PRODUCTION, **extra)
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level",
-                           "WARNING"], cwd=ROOT, env=env, capture_output=True, text=True,
+                           fail_level], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
 
 
@@ -43,3 +44,14 @@ def test_the_deploy_check_warns_when_webhook_urls_are_not_https():
     result = _check({"PORTAL_BASE_URL": "http://portal.example.com"})
     assert result.returncode != 0
     assert "portal.W001" in result.stdout + result.stderr
+
+
+def test_the_deploy_check_fails_with_an_error_when_the_sandbox_is_on_without_debug():
+    result = _check({"AXION_SANDBOX": "true"}, fail_level="ERROR")
+    assert result.returncode != 0
+    assert "portal.E001" in result.stdout + result.stderr
+
+
+def test_the_sandbox_is_no_error_in_development():
+    result = _check({"AXION_SANDBOX": "true", "DEBUG": "true"}, fail_level="ERROR")
+    assert result.returncode == 0, result.stdout + result.stderr

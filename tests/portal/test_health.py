@@ -55,3 +55,11 @@ def test_healthz_reports_the_age_of_the_last_job_run(client, db, time_machine):
     heartbeat()
     time_machine.move_to("2026-11-27 10:00:42+00:00", tick=False)
     assert client.get("/healthz").json()["last_job_seconds_ago"] == 42
+
+
+def test_healthz_answers_over_plain_http_even_when_pages_redirect_to_https(client, db,
+                                                                          settings):
+    # Load balancers and probes speak plain http to the instance.
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/accounts/login/").status_code == 301  # the control: pages redirect

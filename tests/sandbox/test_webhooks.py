@@ -55,3 +55,21 @@ def test_delivery_uses_a_short_timeout(monkeypatch):
 
 def test_no_url_delivers_nothing():
     assert services.deliver_webhook("", EVENT) is False
+
+
+@responses.activate
+def test_a_callback_outside_the_portals_webhooks_is_not_called(caplog):
+    # The sandbox runs inside the portal: it must not post to any address a user registers.
+    elsewhere = "http://127.0.0.1:6379/hooks/sms/abc/"
+    responses.add(responses.POST, elsewhere, status=200)
+    with caplog.at_level(logging.WARNING, logger="sandbox.services"):
+        assert services.deliver_webhook(elsewhere, EVENT) is False
+    assert len(responses.calls) == 0
+    assert "not the portal's own webhooks" in caplog.text
+
+
+@responses.activate
+def test_a_callback_on_the_portals_host_but_off_its_webhooks_is_not_called():
+    responses.add(responses.POST, "https://portal.example.test/admin/", status=200)
+    assert services.deliver_webhook("https://portal.example.test/admin/", EVENT) is False
+    assert len(responses.calls) == 0

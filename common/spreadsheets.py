@@ -1,0 +1,20 @@
+"""Values written to CSV files that people open in a spreadsheet.
+
+A cell that starts with =, +, -, @, a tab or a carriage return is read as a formula by
+Excel, LibreOffice and Google Sheets: a value from a customer or the provider could run as
+one when the file is opened (OWASP's "CSV injection"). Such a cell is written with a leading
+apostrophe, which spreadsheets show as text.
+"""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """The value as a cell's text that no spreadsheet reads as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def spreadsheet_row(values: list) -> list[str]:
+    """Every cell of a row made safe (numbers and times included)."""
+    return [spreadsheet_safe(value) for value in values]
