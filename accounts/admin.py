@@ -1,4 +1,5 @@
-"""Django admin for the platform's staff (scopes are disabled for /admin/ by the middleware).
+"""Django admin for the platform's staff (scopes are disabled for /admin/ by the middleware;
+the site lets in only a session that gave its two-factor code, accounts.admin_site).
 
 Secrets are write-only here too: the connection form shows no stored value, and the audit
 log is read-only.
@@ -31,7 +32,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "time_zone", "created_at")
+    list_display = ("name", "slug", "time_zone", "require_two_factor", "created_at")
+    list_filter = ("require_two_factor",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MembershipInline]

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
+from accounts import services
 from accounts.models import Connection, Role, User
 
 
@@ -16,11 +17,55 @@ class RoleForm(forms.Form):
 
 
 class SignUpForm(UserCreationForm):
-    """The account a new member creates when accepting an invitation."""
+    """The account a new member creates when accepting an invitation: its e-mail address is
+    the invited one, whatever is posted."""
 
     class Meta:
         model = User
         fields = ("username", "email")
+
+    def __init__(self, *args, invited_email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.disabled = True
+        email.initial = invited_email
+        email.help_text = "The address the invitation was sent to."
+
+
+class AppCodeForm(forms.Form):
+    """A code of the authenticator app."""
+
+    code = forms.RegexField(
+        label="Code from your authenticator app", regex=r"^\d{6}$", strip=True,
+        error_messages={"invalid": "Enter the 6 digits the app shows."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "autofocus": True, "size": 8}))
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the recovery codes shown when two-factor sign-in was set up."""
+
+    code = forms.CharField(
+        label="Recovery code", max_length=32, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "size": 12,
+                                      "spellcheck": "false"}))
+
+
+class AnyCodeForm(forms.Form):
+    """A code of the app or a recovery code (to turn two-factor sign-in off)."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app, or a recovery code", max_length=32,
+        strip=True, widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                  "size": 12, "spellcheck": "false"}))
+
+
+class OrganizationSettingsForm(forms.Form):
+    require_two_factor = forms.BooleanField(
+        label="Require two-factor sign-in of owners and admins", required=False,
+        help_text=("Owners and admins without it are asked to set it up (an authenticator app "
+                   "and recovery codes) before anything else, in every organization they are "
+                   "in."))
 
 
 class SecretInput(forms.PasswordInput):
@@ -64,6 +109,11 @@ class ConnectionForm(forms.ModelForm):
         if self.instance.kind == Connection.Kind.SMS:
             # pop: the admin builds its SMS form without the field already.
             self.fields.pop("time_zone", None)
+
+    def clean_api_url(self) -> str:
+        url = self.cleaned_data["api_url"]
+        services.check_api_url(url)
+        return url
 
     def connection_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in ConnectionForm.field_order

@@ -1,9 +1,12 @@
-"""Running a job's work for every organization that needs it, one organization at a time."""
+"""Running a job's work for every organization that needs it, one organization at a time,
+each with its own time budget for provider calls."""
 
 import logging
 
+from django.conf import settings
+
 from accounts.models import Organization
-from common import logs
+from common import logs, outbound
 from common.locks import job_lock
 
 log = logging.getLogger(__name__)
@@ -13,7 +16,11 @@ def for_each_organization(job_name: str, kind: str, work, *,
                           organization_id: int | None = None) -> str:
     """Run `work(organization)` for every organization with a connection of `kind` (or
     just one), each under its own lock: a slow run is skipped rather than overlapped by the
-    next, and one organization's failure does not stop the others."""
+    next, and one organization's failure does not stop the others.
+
+    Each organization's provider calls share AXION_ORGANIZATION_BUDGET_SECONDS, so a tenant
+    whose provider answers slowly cannot use up the run's time (common.outbound.time_budget).
+    """
     organizations = Organization.objects.filter(connections__kind=kind).distinct().order_by("pk")
     if organization_id is not None:
         organizations = organizations.filter(pk=organization_id)
@@ -27,7 +34,8 @@ def for_each_organization(job_name: str, kind: str, work, *,
                     continue
                 org_token = logs.organization_id.set(organization.pk)
                 try:
-                    total += work(organization) or 0
+                    with outbound.time_budget(settings.AXION_ORGANIZATION_BUDGET_SECONDS):
+                        total += work(organization) or 0
                     done += 1
                 except Exception:  # noqa: BLE001 - one organization must not stop the rest
                     log.exception("%s failed for organization %s", job_name, organization.pk)

@@ -34,6 +34,9 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=50, unique=True)
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    # Owners and admins must sign in with two-factor (accounts.two_factor).
+    require_two_factor = models.BooleanField(
+        "require two-factor sign-in of owners and admins", default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

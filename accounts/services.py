@@ -7,10 +7,12 @@ an owner, an admin cannot touch an owner, secrets are write-only) is written onc
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+import axion
 from accounts.models import (
     AuditEntry,
     Connection,
@@ -22,8 +24,9 @@ from accounts.models import (
     digest,
 )
 from accounts.tenancy import organization_scope
-from axion.errors import AxionError, NotAllowed, WrongCredentials
+from axion.errors import AxionError, NotAllowed, URLNotAllowed, WrongCredentials
 from axion.wording import describe_provider_error
+from common.outbound import URLRefused, check_url
 
 
 def audit(*, organization: Organization, action: str, actor: User | None = None,
@@ -133,27 +136,76 @@ def find_open_invitation(token: str) -> Invitation | None:
     return invitation if invitation is not None and invitation.is_open else None
 
 
+class InvitationUnavailable(Exception):
+    """The invitation was used, revoked or expired since it was looked up."""
+
+
+class InvitationForAnotherAddress(PermissionDenied):
+    """The user's e-mail address is not the one the invitation was sent to."""
+
+
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    """Whether the invitation was sent to the user's e-mail address (whatever its case)."""
+    address = (user.email or "").strip()
+    return bool(address) and address.casefold() == invitation.email.strip().casefold()
+
+
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user: User, ip: str | None = None) -> Membership:
+    """Make the user a member, once: the invitation is bound to the address it was sent to,
+    and taken by one conditional UPDATE, so of two accepts at once only one succeeds (the
+    other one's UPDATE finds it taken, on PostgreSQL after waiting for the first's lock)."""
+    if not invitation_is_for(invitation, user):
+        raise InvitationForAnotherAddress("This invitation was sent to another e-mail address.")
     organization = invitation.organization
+    now = timezone.now()
     with organization_scope(organization):
+        taken = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, expires_at__gt=now,
+        ).update(accepted_at=now, accepted_by=user)
+        if not taken:
+            raise InvitationUnavailable("This invitation was used already, was revoked, or "
+                                        "has expired.")
         membership, created = Membership.objects.get_or_create(
             user=user, organization=organization, defaults={"role": invitation.role})
-        Invitation.objects.filter(pk=invitation.pk).update(
-            accepted_at=timezone.now(), accepted_by=user)
     audit(organization=organization, action="member.joined", actor=user,
           detail={"role": membership.role, "already_member": not created}, ip=ip)
     return membership
 
 
-@transaction.atomic
+def check_api_url(url: str) -> None:
+    """Refuse, with a ValidationError, an API URL the portal must not call: not a URL, not
+    https to a public address, or not allowed by AXION_ALLOWED_HOSTS (the sandbox's own URLs
+    are allowed while AXION_SANDBOX is on). The connection page and save_connection share it.
+    """
+    URLValidator(schemes=["http", "https"])(url)
+    try:
+        check_url(url, axion.outbound_policy())
+    except URLRefused as error:
+        raise ValidationError(str(error), code="url_not_allowed") from error
+
+
 def save_connection(*, organization: Organization, kind: str, values: dict, actor: User | None,
                     ip: str | None = None) -> Connection:
-    """Create or update a connection. A blank or missing secret keeps the stored one.
+    """Create or update a connection. A blank or missing secret keeps the stored one, and an
+    API URL the portal must not call is refused (`check_api_url`).
 
     Changing where or as whom the portal logs in drops the stored session token, so the next
     call logs in with the new credentials.
     """
+    if "api_url" in values:
+        # Before the transaction: resolving the URL's host may take a while.
+        try:
+            check_api_url(values["api_url"])
+        except ValidationError as error:
+            raise ValidationError({"api_url": error.messages}) from error
+    return _store_connection(organization=organization, kind=kind, values=values, actor=actor,
+                             ip=ip)
+
+
+@transaction.atomic
+def _store_connection(*, organization: Organization, kind: str, values: dict,
+                      actor: User | None, ip: str | None) -> Connection:
     with organization_scope(organization):
         connection = Connection.objects.filter(kind=kind).first() or Connection(
             organization=organization, kind=kind)
@@ -185,9 +237,10 @@ def save_connection(*, organization: Organization, kind: str, values: dict, acto
 def note_provider_failure(*, organization: Organization, kind: str,
                           error: AxionError) -> None:
     """Flag the connection as failing when the provider rejected its credentials (username
-    and password, or the API key): shown on its settings page and the dashboard. Other
-    failures (down, slow) say nothing about the credentials and change nothing."""
-    if not isinstance(error, WrongCredentials | NotAllowed):
+    and password, or the API key), or the portal refused its API URL at call time (its host
+    now resolves to a private address): shown on its settings page and the dashboard. Other
+    failures (down, slow) say nothing about the connection's settings and change nothing."""
+    if not isinstance(error, WrongCredentials | NotAllowed | URLNotAllowed):
         return
     with organization_scope(organization):
         Connection.objects.filter(kind=kind, failing_since__isnull=True).update(

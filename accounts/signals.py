@@ -14,22 +14,27 @@ from common.addresses import client_ip
 log = logging.getLogger(__name__)
 
 
-def _audit_in_each_organization(user, action, request, detail=None):
-    # A login belongs to no single organization: each one the user is in sees it.
-    for membership in memberships_of(user):
+def audit_in_each_organization(user, action, request, detail=None):
+    """Audit what a user did to their own sign-in (logins, two-factor): it belongs to no
+    single organization, so each one the user is in sees it (staff may be in none: logged)."""
+    memberships = memberships_of(user)
+    if not memberships:
+        log.info("%s by %s (in no organization) from %s", action, user.get_username(),
+                 client_ip(request))
+    for membership in memberships:
         audit(organization=membership.organization, action=action, actor=user,
               ip=client_ip(request), detail=detail)
 
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    _audit_in_each_organization(user, "auth.login", request)
+    audit_in_each_organization(user, "auth.login", request)
 
 
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        _audit_in_each_organization(user, "auth.logout", request)
+        audit_in_each_organization(user, "auth.logout", request)
 
 
 @receiver(user_login_failed)
@@ -39,7 +44,9 @@ def audit_failed_login(sender, credentials, request=None, **kwargs):
     if user is None:
         log.info("failed login for an unknown username from %s", client_ip(request))
         return
-    _audit_in_each_organization(user, "auth.login_failed", request)
+    # A wrong two-factor code says which step failed (accounts.two_factor.count_failure).
+    detail = {"step": credentials["step"]} if "step" in credentials else None
+    audit_in_each_organization(user, "auth.login_failed", request, detail=detail)
 
 
 @receiver(user_locked_out)
@@ -48,4 +55,4 @@ def audit_lockout(sender, request, username, ip_address, **kwargs):
     if user is None:
         log.warning("logins locked out for an unknown username from %s", ip_address)
         return
-    _audit_in_each_organization(user, "auth.locked_out", request)
+    audit_in_each_organization(user, "auth.locked_out", request)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("no-organization/", views.no_organization, name="no_organization"),
     path("organization/switch/", views.switch_organization, name="switch_organization"),
     path("organization/members/", views.members, name="members"),
+    path("organization/settings/", views.organization_settings, name="organization_settings"),
     path("organization/members/<int:pk>/role/", views.change_member_role,
          name="change_member_role"),
     path("organization/members/<int:pk>/remove/", views.remove_member, name="remove_member"),

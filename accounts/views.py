@@ -4,12 +4,19 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts import services
-from accounts.forms import ConnectionForm, InvitationForm, RoleForm, SignUpForm
+from accounts import services, two_factor
+from accounts.forms import (
+    ConnectionForm,
+    InvitationForm,
+    OrganizationSettingsForm,
+    RoleForm,
+    SignUpForm,
+)
 from accounts.models import AuditEntry, Connection, Invitation, Membership, Role
 from accounts.tenancy import member_required, role_required, select_organization
 from common.addresses import client_ip
@@ -116,26 +123,55 @@ def revoke_invitation(request, pk):
 def accept_invitation(request, token):
     invitation = services.find_open_invitation(token)
     if invitation is None:
-        return render(request, "accounts/invitation_invalid.html", status=404)
+        return _invitation_invalid(request)
+    if request.user.is_authenticated and not services.invitation_is_for(invitation,
+                                                                        request.user):
+        # Neither the invited address nor the user's own is shown: the holder of the link
+        # learns nothing more than that it is not for this account.
+        return render(request, "accounts/invitation_wrong_account.html",
+                      {"invitation": invitation}, status=403)
     form = None
+    if not request.user.is_authenticated:
+        form = SignUpForm(request.POST if request.method == "POST" else None,
+                          invited_email=invitation.email)
     if request.method == "POST":
-        if request.user.is_authenticated:
-            user = request.user
-        else:
-            form = SignUpForm(request.POST)
-            user = form.save() if form.is_valid() else None
+        try:
+            # A new account exists only if it joined: both happen, or neither.
+            with transaction.atomic():
+                user = request.user if form is None else (form.save() if form.is_valid()
+                                                          else None)
+                if user is not None:
+                    services.accept_invitation(invitation=invitation, user=user,
+                                               ip=client_ip(request))
+        except services.InvitationUnavailable:
+            return _invitation_invalid(request)
         if user is not None:
-            services.accept_invitation(invitation=invitation, user=user,
-                                       ip=client_ip(request))
             if not request.user.is_authenticated:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             select_organization(request, invitation.organization_id)
             messages.success(request, f"Welcome to {invitation.organization}.")
             return redirect("dashboard")
-    elif not request.user.is_authenticated:
-        form = SignUpForm(initial={"email": invitation.email})
     return render(request, "accounts/accept_invitation.html",
                   {"invitation": invitation, "form": form})
+
+
+def _invitation_invalid(request):
+    return render(request, "accounts/invitation_invalid.html", status=404)
+
+
+@role_required(Role.OWNER)
+def organization_settings(request):
+    organization = request.organization
+    form = OrganizationSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"require_two_factor": organization.require_two_factor})
+    if request.method == "POST" and form.is_valid():
+        two_factor.set_requirement(organization=organization,
+                                   required=form.cleaned_data["require_two_factor"],
+                                   actor=request.user, ip=client_ip(request))
+        messages.success(request, "The settings were saved.")
+        return redirect("organization_settings")
+    return render(request, "accounts/organization_settings.html", {"form": form})
 
 
 @role_required(Role.ADMIN)

@@ -33,6 +33,15 @@ class NoConnectionConflict(exceptions.APIException):
     default_detail = "This organization has no connection to Axion for this yet."
 
 
+class UnknownObject(exceptions.NotFound):
+    """A field of a request that names an object the organization does not have: a 404,
+    as a path to an object of another organization is, with the field named."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 def provider_exception(error: AxionError) -> exceptions.APIException:
     """The API's answer to a provider failure, with the portal's message for people."""
     message = describe_provider_error(error)
@@ -98,5 +107,6 @@ def api_exception_handler(exc, context):
     else:
         detail = getattr(exc, "detail", "")
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-        response.data = error_body(str(code), str(detail))
+        fields = {exc.field: [str(detail)]} if isinstance(exc, UnknownObject) else None
+        response.data = error_body(str(code), str(detail), fields)
     return response

@@ -1,5 +1,7 @@
 """The API's keyset pages (common/pagination.py): no COUNT, no OFFSET, a `next` link."""
 
+import re
+
 from rest_framework import exceptions
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -21,12 +23,11 @@ class KeysetPagination(BasePagination):
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw in (None, ""):
+        if raw is None:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
+        # The schema's integer, in plain digits: int() would also take " 5", "+5", "5_0"
+        # and other scripts' digits, which a client that validates against it refuses.
+        size = int(raw) if re.fullmatch(r"[0-9]{1,4}", raw) else 0
         if not 1 <= size <= self.max_page_size:
             raise exceptions.ValidationError({self.page_size_query_param: [
                 f"A whole number from 1 to {self.max_page_size}."]})
@@ -71,8 +72,9 @@ class KeysetPagination(BasePagination):
     def get_schema_operation_parameters(self, view):
         return [
             {"name": self.cursor_query_param, "required": False, "in": "query",
-             "description": "Where the page starts: from the `next` link of the page before.",
-             "schema": {"type": "string"}},
+             "description": "Where the page starts: from the `next` link of the page before "
+                            "(empty: the first page).",
+             "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"}},
             {"name": self.page_size_query_param, "required": False, "in": "query",
              "description": f"Rows per page, {self.page_size} unless given.",
              "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size}},

@@ -1,7 +1,11 @@
-"""What the OpenAPI schema says of errors: the error shape, the provider's failures, and a
-hook that documents the errors every endpoint can answer."""
+"""What the OpenAPI schema says beyond drf-spectacular's defaults: the error shape, the
+provider's failures and a hook that documents the errors every endpoint can answer; the
+closed components of what requests give (api.serializers); each action's query
+parameters, from the serializer the view reads them with."""
 
 from django.core.exceptions import ImproperlyConfigured
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
@@ -57,3 +61,36 @@ def add_error_responses(result, generator, request, public):
                     entry["headers"] = headers
                 responses.setdefault(status, entry)
     return result
+
+
+class ClosedObjectScheme(OpenApiSerializerExtension):
+    """The component of an api.serializers.InputSerializer: what drf-spectacular maps from
+    its fields, closed, with the serializer's rules. api.serializers makes one subclass per
+    serializer (`target_class`); this one targets none."""
+
+    def map_serializer(self, auto_schema, direction):
+        schema = super().map_serializer(auto_schema, direction)
+        return {**schema, "additionalProperties": False, **self.target_class.rules}
+
+
+class ApiSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, documenting each action's query parameters from the
+    serializer the view reads them with (OrganizationApiMixin.query_serializers): the
+    parameters documented are the ones read, and no others are taken."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        declared = getattr(self.view, "query_serializers", {})
+        serializer = declared.get(getattr(self.view, "action", None))
+        if serializer is None:
+            return parameters
+        if serializer.rules:
+            # Rules between parameters (one of two) hold only within one object: the
+            # serializer's component as one parameter, each property a query parameter of
+            # its own on the wire (form style, exploded).
+            parameters.append(OpenApiParameter(
+                "query", serializer, OpenApiParameter.QUERY, required=True, style="form",
+                explode=True))
+        else:
+            parameters.append(serializer)  # drf-spectacular makes each field a parameter
+        return parameters

@@ -9,6 +9,9 @@ The steps, each a function of its own, in the order the transport takes them:
    regard to case, spaces or underscores (docs/provider.md, quirk 2).
 4. `malformed`: what to say of an answer that is neither a success nor an error.
 
+Of an error the provider's text does not list, only an error code is kept for people
+(`error_code`); free text stays in the error's body, for the logs.
+
 `secrets_in` lists the values under secret-looking keys of an answer, so that the
 transport can redact them too; nothing here keeps state.
 """
@@ -32,6 +35,8 @@ NOT_JSON = object()
 # Keys that may carry the error string, compared in lower case; RESULT itself too.
 _ERROR_KEYS = ("result", "error", "message", "description")
 _SECRET_KEYS = ("apikey", "password", "sessiontoken", "token")
+# What an error code looks like: upper-case letters, digits, spaces and underscores, short.
+_CODE = re.compile(r"[A-Z0-9][A-Z0-9 _]{0,39}")
 
 
 def squeeze(text: str) -> str:
@@ -106,10 +111,17 @@ def provider_error(data: Any, text: str, method: str,
     result = lookup(data, "result")
     if not said and result is None:
         return None
-    provider_text = redact(said[0] if said else str(result))
+    code = error_code(redact(said[0])) if said else ""
     return UnknownProviderError(
-        f"{method}: the provider answered an unknown error: {provider_text[:200]}",
-        provider_text=provider_text, method=method)
+        f"{method}: the provider answered an unknown error" + (f" ({code})" if code else ""),
+        provider_code=code, method=method)
+
+
+def error_code(text: str) -> str:
+    """`text` stripped when it looks like an error code, else "": an answer's free text may
+    hold anything (markup, addresses, an echoed secret) and is never shown to people."""
+    text = text.strip()
+    return text if _CODE.fullmatch(text) else ""
 
 
 def malformed(*, status: int, content_type: str, text: str, data: Any, method: str,

@@ -59,15 +59,30 @@ class NotFound(ProviderError):
 
 
 class UnknownProviderError(ProviderError):
-    """An error the provider's text does not list; `provider_text` is what it said."""
+    """An error the provider's text does not list.
 
-    def __init__(self, message: str = "", *, provider_text: str = "", **kwargs: Any):
+    `provider_code` is what the provider said when it looks like an error code (upper-case
+    letters, digits, spaces, underscores; short), else empty: free text is kept only in
+    `body`, for the logs, and never shown to people.
+    """
+
+    def __init__(self, message: str = "", *, provider_code: str = "", **kwargs: Any):
         super().__init__(message, **kwargs)
-        self.provider_text = provider_text
+        self.provider_code = provider_code
 
 
 class MalformedResponse(AxionError):
     """The answer is not a provider answer: HTML, empty, not JSON, a redirect, no RESULT."""
+
+
+class ReplyTooLarge(MalformedResponse):
+    """The answer was larger than the portal accepts; it was not read past the cap."""
+
+
+class URLNotAllowed(AxionError):
+    """The connection's API URL is not one the portal calls: not https, not a public
+    address (checked again at every connection), or not among AXION_ALLOWED_HOSTS.
+    Nothing was sent."""
 
 
 class TransportError(AxionError):

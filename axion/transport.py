@@ -1,8 +1,11 @@
 """The one transport to Axion's two APIs (fax status v3, SMS v9); it imports nothing from Django.
 
-Every call is a JSON POST to the tenant's API URL over one pooled `requests.Session`, with
-mandatory (connect, read) timeouts. This module owns what both APIs share
-(docs/provider.md, quirks 1, 2 and 16):
+Every call is a JSON POST to the tenant's API URL over one pooled, guarded session of
+common/outbound.py: the URL must be https to a public address or allowed by the policy
+passed in (checked before each request and again when each connection is made), no redirect
+is followed, each exchange has a total deadline besides its (connect, read) timeouts and
+counts against the budget of the work it belongs to, and no answer is read past its cap.
+This module owns what both APIs share (docs/provider.md, quirks 1, 2 and 16):
 
 - the session: a call without a token logs in first; `NOT ALLOWED` logs in again once and
   repeats the call once; a second `NOT ALLOWED` is raised. Logins of one connection are
@@ -40,10 +43,13 @@ from axion.errors import (
     MalformedResponse,
     NotAllowed,
     OutcomeUnknown,
+    ReplyTooLarge,
     TransportError,
     TransportTimeout,
+    URLNotAllowed,
 )
 from axion.tokens import TOKEN_LIFETIME, TokenStore, utc_now
+from common import outbound
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +57,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_ATTEMPTS = 3
 BACKOFF_SECONDS = 0.5
 REDACTED = "[redacted]"
+# Largest answers read when the caller sets no cap: JSON answers, and getMMSMedia's files.
+DEFAULT_MAX_REPLY_BYTES = 2 * 1024 * 1024
+DEFAULT_MAX_MEDIA_BYTES = 10 * 1024 * 1024
 
 T = TypeVar("T")
 
@@ -84,12 +93,20 @@ class RawReply:
 class AxionTransport:
     """JSON POSTs to one API URL of one connection, with its token handling and retries.
 
-    One instance holds one pooled `requests.Session`; close it (or use `with`) when done.
-    `sleep` and `clock` are injectable so that tests neither wait nor depend on the date.
+    One instance holds one pooled session; close it (or use `with`) when done. `policy` says
+    which URLs may be called (by default: https to public addresses only). `deadline` is
+    the total time of one exchange (by default the connect and read timeouts added up);
+    `max_reply_bytes` caps JSON answers and `max_media_bytes` getMMSMedia's files. `sleep`
+    and `clock` are injectable so that tests neither wait nor depend on the date; `session`
+    replaces the guarded session (it should be one of common.outbound.guarded_session).
     """
 
     def __init__(self, *, url: str, api_key: str, username: str, password: str,
                  dialect: Dialect, token_store: TokenStore, timeout: tuple[float, float],
+                 policy: outbound.OutboundPolicy | None = None,
+                 deadline: float | None = None,
+                 max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
+                 max_media_bytes: int = DEFAULT_MAX_MEDIA_BYTES,
                  session: requests.Session | None = None,
                  clock: Callable[[], datetime] = utc_now,
                  sleep: Callable[[float], None] = time.sleep,
@@ -97,6 +114,10 @@ class AxionTransport:
         connect_timeout, read_timeout = timeout
         if connect_timeout <= 0 or read_timeout <= 0:
             raise ValueError("Both (connect, read) timeouts must be positive.")
+        if deadline is not None and deadline <= 0:
+            raise ValueError("The deadline must be positive.")
+        if max_reply_bytes < 1 or max_media_bytes < 1:
+            raise ValueError("The answer caps must be positive.")
         if attempts < 1:
             raise ValueError("attempts must be at least 1.")
         self.url = url
@@ -106,7 +127,10 @@ class AxionTransport:
         self._password = password
         self._store = token_store
         self._timeout = (connect_timeout, read_timeout)
-        self._session = session or requests.Session()
+        self.deadline = deadline or connect_timeout + read_timeout
+        self._max_reply_bytes = max_reply_bytes
+        self._max_media_bytes = max_media_bytes
+        self._session = session or outbound.guarded_session(policy or outbound.OutboundPolicy())
         self._clock = clock
         self._sleep = sleep
         self._attempts = attempts
@@ -145,7 +169,7 @@ class AxionTransport:
 
         def send(token: str) -> RawReply:
             return self._exchange(self._payload(method, params, token), self._read_raw,
-                                  repeatable=True)
+                                  repeatable=True, max_bytes=self._max_media_bytes)
 
         return self._with_token(send)
 
@@ -212,16 +236,19 @@ class AxionTransport:
     # One exchange, with retries -------------------------------------------------------------
 
     def _exchange(self, payload: dict[str, Any],
-                  read: Callable[[requests.Response, str], T], *, repeatable: bool,
-                  outcome_unknown_if_lost: bool = False) -> T:
+                  read: Callable[[outbound.Reply, str], T], *, repeatable: bool,
+                  outcome_unknown_if_lost: bool = False, max_bytes: int | None = None) -> T:
         method = str(payload[self.dialect.method])
         attempts = self._attempts if repeatable else 1
+        max_bytes = max_bytes or self._max_reply_bytes
         attempt = 1
         while True:
             try:
-                return self._exchange_once(payload, read, method, outcome_unknown_if_lost)
+                return self._exchange_once(payload, read, method, outcome_unknown_if_lost,
+                                           max_bytes)
             except TransportError as error:
-                if attempt >= attempts:
+                # Once the work's time budget is spent, another attempt would fail at once.
+                if attempt >= attempts or outbound.budget_spent():
                     raise
                 delay = BACKOFF_SECONDS * 2 ** (attempt - 1)
                 logger.warning("Axion %s failed (%s); attempt %d of %d in %.1f s.",
@@ -230,10 +257,10 @@ class AxionTransport:
                 attempt += 1
 
     def _exchange_once(self, payload: dict[str, Any],
-                       read: Callable[[requests.Response, str], T], method: str,
-                       outcome_unknown_if_lost: bool) -> T:
+                       read: Callable[[outbound.Reply, str], T], method: str,
+                       outcome_unknown_if_lost: bool, max_bytes: int) -> T:
         try:
-            return read(self._post(payload, method), method)
+            return read(self._post(payload, method, max_bytes), method)
         except TransportError as error:
             if outcome_unknown_if_lost and error.request_sent:
                 raise self._outcome_unknown(error) from error
@@ -250,11 +277,26 @@ class AxionTransport:
             f"lost ({error}); reconcile before resending", method=error.method,
             body=error.body, status=error.status)
 
-    def _post(self, payload: dict[str, Any], method: str) -> requests.Response:
+    def _post(self, payload: dict[str, Any], method: str, max_bytes: int) -> outbound.Reply:
         try:
             # Redirects are refused: requests would turn the POST into a GET.
-            return self._session.post(self.url, json=payload, timeout=self._timeout,
-                                      allow_redirects=False)
+            return outbound.post(self._session, self.url, json=payload, timeout=self._timeout,
+                                 deadline=self.deadline, max_bytes=max_bytes)
+        except outbound.URLRefused as exc:
+            # Our own words, which name the host and never a secret.
+            raise URLNotAllowed(f"{method}: the portal does not call this API URL: {exc}",
+                                method=method) from exc
+        except outbound.DeadlineExceeded as exc:
+            if exc.budget_spent:
+                what = "the time budget this job gives one organization ran out"
+            else:
+                what = f"no complete answer from the provider within {self.deadline:g} s"
+            raise TransportTimeout(f"{method}: {what}", method=method,
+                                   request_sent=exc.request_sent) from exc
+        except outbound.ReplyTooLarge as exc:
+            raise ReplyTooLarge(
+                f"{method}: the provider's answer is larger than the {exc.limit} bytes the "
+                "portal accepts", method=method, status=exc.status) from exc
         except requests.Timeout as exc:
             connecting = isinstance(exc, requests.ConnectTimeout)
             limit = self._timeout[0] if connecting else self._timeout[1]
@@ -270,29 +312,29 @@ class AxionTransport:
 
     # Reading answers (the steps are axion/answers.py's) ----------------------------------
 
-    def _read_json(self, response: requests.Response, method: str) -> dict[str, Any]:
-        text, data = answers.decode(response.content)
-        with self._redacted_into_error(response, text, data) as redact:
-            answers.check_status(response.status_code, method)
-            if isinstance(data, dict) and answers.is_ok(data) and response.status_code < 300:
+    def _read_json(self, reply: outbound.Reply, method: str) -> dict[str, Any]:
+        text, data = answers.decode(reply.content)
+        with self._redacted_into_error(reply, text, data) as redact:
+            answers.check_status(reply.status, method)
+            if isinstance(data, dict) and answers.is_ok(data) and reply.status < 300:
                 return data
             raise answers.provider_error(data, text, method, redact) or answers.malformed(
-                status=response.status_code, content_type=_content_type(response), text=text,
+                status=reply.status, content_type=_content_type(reply), text=text,
                 data=data, method=method)
 
-    def _read_raw(self, response: requests.Response, method: str) -> RawReply:
-        content, content_type = response.content, _content_type(response)
-        if answers.looks_like_media(content, content_type, response.status_code):
+    def _read_raw(self, reply: outbound.Reply, method: str) -> RawReply:
+        content, content_type = reply.content, _content_type(reply)
+        if answers.looks_like_media(content, content_type, reply.status):
             return RawReply(content=content, content_type=content_type or None)
         text, data = answers.decode(content)
-        with self._redacted_into_error(response, text, data) as redact:
-            answers.check_status(response.status_code, method)
+        with self._redacted_into_error(reply, text, data) as redact:
+            answers.check_status(reply.status, method)
             raise answers.provider_error(data, text, method, redact) or answers.malformed(
-                status=response.status_code, content_type=content_type, text=text, data=data,
+                status=reply.status, content_type=content_type, text=text, data=data,
                 method=method, expected="media")
 
     @contextmanager
-    def _redacted_into_error(self, response: requests.Response, text: str,
+    def _redacted_into_error(self, reply: outbound.Reply, text: str,
                              data: Any) -> Iterator[Callable[[str], str]]:
         """Gives the redaction of this answer; an AxionError raised inside gets the HTTP
         status and the whole answer, redacted."""
@@ -304,7 +346,7 @@ class AxionTransport:
         try:
             yield redact
         except AxionError as error:
-            error.status = response.status_code
+            error.status = reply.status
             error.body = redact(text)
             raise
 
@@ -317,8 +359,8 @@ class AxionTransport:
         return text
 
 
-def _content_type(response: requests.Response) -> str:
-    return response.headers.get("Content-Type") or ""
+def _content_type(reply: outbound.Reply) -> str:
+    return reply.headers.get("Content-Type") or ""
 
 
 def _failed_before_sending(exc: requests.RequestException) -> bool:

@@ -1,4 +1,5 @@
-"""What the portal says to people when the provider fails, for every app alike."""
+"""What the portal says to people when the provider fails, for every app alike: the portal's
+own words, with the provider's error code where it gave one, never its raw answer."""
 
 from axion.errors import (
     AxionError,
@@ -6,8 +7,10 @@ from axion.errors import (
     NoConnection,
     NotAllowed,
     OutcomeUnknown,
+    ReplyTooLarge,
     TransportError,
     UnknownProviderError,
+    URLNotAllowed,
     WrongCredentials,
     is_timeout,
 )
@@ -28,12 +31,18 @@ def describe_provider_error(error: AxionError) -> str:
                 "marked as unknown and checked with Axion before anything is sent again.")
     if isinstance(error, NoConnection):
         return str(error)
+    if isinstance(error, URLNotAllowed):
+        return ("The portal does not call this connection's API URL: it must be https to a "
+                "public address, or a host the portal's operator allows. An admin of your "
+                "organization can correct it under Connections.")
     if isinstance(error, TransportError):
         if is_timeout(error):
             return f"Axion did not answer in time. {_WHAT_TO_DO}"
         return f"Axion could not be reached. {_WHAT_TO_DO}"
+    if isinstance(error, ReplyTooLarge):
+        return f"Axion's answer was larger than the portal accepts. {_WHAT_TO_DO}"
     if isinstance(error, MalformedResponse):
         return f"Axion answered with something the portal could not read. {_WHAT_TO_DO}"
-    if isinstance(error, UnknownProviderError):
-        return f"Axion answered with an error ({error.provider_text}). {_WHAT_TO_DO}"
+    if isinstance(error, UnknownProviderError) and error.provider_code:
+        return f"Axion answered with an error (code {error.provider_code}). {_WHAT_TO_DO}"
     return f"Axion answered with an error. {_WHAT_TO_DO}"

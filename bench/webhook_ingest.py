@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 from _setup import ROOT, bench_database, configure_django, parse_args
@@ -108,7 +109,8 @@ def main() -> None:
         from messaging.models import MessagingNumber, WebhookEvent
 
         organization = Organization.objects.create(name="Bench", slug="bench")
-        number = MessagingNumber(organization=organization, number="+18056421414")
+        number = MessagingNumber(organization=organization, number="+18056421414",
+                                 activated_at=datetime.now(UTC))  # its webhook receives
         number.set_new_secret()
         number.save()
         vendor = connection.vendor

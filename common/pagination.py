@@ -8,11 +8,17 @@ costs the same however deep it is and however many rows there are.
 
 import base64
 import json
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q, QuerySet
+
+# What _encode writes: base64url without padding. The decoder would skip other characters,
+# so a cursor with them is one no page issued.
+_CURSOR = re.compile(r"[A-Za-z0-9_-]*")
 
 
 @dataclass
@@ -32,6 +38,8 @@ class InvalidCursor(ValueError):
 
 
 def _decode(cursor: str, count: int) -> list:
+    if not _CURSOR.fullmatch(cursor):
+        raise InvalidCursor(cursor)
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -65,8 +73,41 @@ def _value_of(item, field: str):
     return value
 
 
+def _model_field(model, path: str) -> models.Field:
+    """The field that an ordering such as "-conversation__sent_at" sorts by."""
+    parts = path.lstrip("-").split("__")
+    for part in parts[:-1]:
+        model = model._meta.get_field(part).related_model
+    return model._meta.get_field(parts[-1])
+
+
+def _cursor_time(value) -> datetime:
+    """A time of a cursor, in UTC, as _encode wrote it: ISO 8601 with its offset.
+
+    One without an offset, or whose instant in UTC is outside the calendar a datetime
+    holds (0001-01-01T00:00:00+05:00), was not issued by a page; the database would not
+    take the second one either (SQLite's adapter overflows converting it to UTC).
+    """
+    if not isinstance(value, str):
+        raise InvalidCursor(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidCursor(value) from None
+    if moment.utcoffset() is None:
+        raise InvalidCursor(value)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidCursor(value) from None
+
+
 def _after_cursor(queryset: QuerySet, ordering: tuple[str, ...], cursor: str) -> QuerySet:
     values = _decode(cursor, len(ordering))
+    values = [_cursor_time(value)
+              if isinstance(_model_field(queryset.model, field), models.DateTimeField)
+              else value
+              for field, value in zip(ordering, values, strict=True)]
     try:
         return queryset.filter(_after(ordering, values))
     except (ValueError, TypeError, ValidationError):

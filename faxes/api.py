@@ -4,22 +4,20 @@ The list reads the database only (Fax.objects.matching, the history page's filte
 lookup asks the provider through faxes.services, like the lookup page.
 """
 
-from datetime import date, timedelta
-
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.errors import NoConnectionConflict, provider_exception
+from api.fields import HAS_TEXT, DayField, StringField, TimeField
 from api.schema import ID_PARAMETER, PROVIDER_ERRORS
+from api.serializers import InputSerializer
 from api.views import OrganizationApiMixin
 from common.phone import normalize_number
 from faxes import services
+from faxes.forms import lookup_days
 from faxes.models import Fax, FaxStatus
-
-EARLIEST_LOOKUP_DAY = date(2000, 1, 1)
 
 
 class FaxSerializer(serializers.ModelSerializer):
@@ -36,25 +34,20 @@ class FaxSerializer(serializers.ModelSerializer):
         }
 
 
-class FaxFilterSerializer(serializers.Serializer):
-    """Query parameters of the list; blank ones are ignored."""
+class FaxFilterSerializer(InputSerializer):
+    """Query parameters of the list: a blank status, customer_field or number is ignored;
+    a time is never blank. A range that ends before it starts holds no fax: an empty page
+    (the schema cannot tell a client so, and the two would disagree)."""
 
     status = serializers.ChoiceField(choices=FaxStatus.choices, required=False,
                                      allow_blank=True)
-    customer_field = serializers.CharField(required=False, allow_blank=True, max_length=255,
-                                           help_text="Faxes whose reference starts with this.")
-    since = serializers.DateTimeField(required=False, allow_null=True,
-                                      help_text="Sent at or after this time (ISO 8601; "
-                                                "UTC without a zone).")
-    until = serializers.DateTimeField(required=False, allow_null=True,
-                                      help_text="Sent before this time.")
-    number = serializers.CharField(required=False, allow_blank=True, max_length=32,
-                                   help_text="The sender or the recipient, in any format.")
-
-    def validate(self, data):
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise serializers.ValidationError({"until": "The end is before the start."})
-        return data
+    customer_field = StringField(required=False, allow_blank=True, max_length=255,
+                                 help_text="Faxes whose reference starts with this.")
+    since = TimeField(required=False, help_text="Sent at or after this time (RFC 3339, "
+                                                "with its offset: Z for UTC).")
+    until = TimeField(required=False, help_text="Sent before this time.")
+    number = StringField(required=False, allow_blank=True, max_length=32,
+                         help_text="The sender or the recipient, in any format.")
 
     def matching_arguments(self) -> dict:
         """Keyword arguments of Fax.objects.matching()."""
@@ -65,28 +58,27 @@ class FaxFilterSerializer(serializers.Serializer):
                 "number": normalize_number(data.get("number") or "")}
 
 
-class FaxLookupSerializer(serializers.Serializer):
+class FaxLookupSerializer(InputSerializer):
+    """References or a day, one of the two."""
+
+    rules = {"oneOf": [{"required": ["customer_field"]}, {"required": ["date"]}]}
+
     customer_field = serializers.ListField(
-        child=serializers.CharField(max_length=255, allow_blank=True), required=False,
-        max_length=services.MAX_REFERENCES,
+        # At least one: an empty list is no parameter at all on the wire.
+        child=StringField(max_length=255, validators=[HAS_TEXT]), required=False,
+        min_length=1, max_length=services.MAX_REFERENCES,
         help_text=f"One reference, or several (repeat the parameter, at most "
                   f"{services.MAX_REFERENCES}).")
-    date = serializers.DateField(required=False, allow_null=True,
-                                 help_text="Every fax of this day, in the organization's "
-                                           "time zone (YYYY-MM-DD).")
-
-    def validate_date(self, value):
-        latest = timezone.now().date() + timedelta(days=1)
-        if value is not None and not EARLIEST_LOOKUP_DAY <= value <= latest:
-            raise serializers.ValidationError(
-                f"A day from {EARLIEST_LOOKUP_DAY.isoformat()} to {latest.isoformat()}.")
-        return value
+    date = DayField(required=False,
+                    help_text="Every fax of this day, in the organization's time zone "
+                              "(YYYY-MM-DD). A day before 2000 or after tomorrow has none: "
+                              "the answer is empty, and Axion is not asked.")
 
     def validate(self, data):
         references = []
         for reference in data.get("customer_field") or []:
             reference = reference.strip()
-            if reference and reference not in references:
+            if reference not in references:
                 references.append(reference)
         data["references"] = references
         if references and data.get("date"):
@@ -105,7 +97,7 @@ class FaxLookupResultSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Faxes, newest first", parameters=[FaxFilterSerializer]),
+    list=extend_schema(summary="Faxes, newest first"),
     retrieve=extend_schema(summary="One fax", parameters=[ID_PARAMETER]),
 )
 class FaxViewSet(OrganizationApiMixin, viewsets.ReadOnlyModelViewSet):
@@ -114,13 +106,13 @@ class FaxViewSet(OrganizationApiMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = FaxSerializer
     lookup_value_regex = "[0-9]+"
     keyset_ordering = ("-sent_at", "-id")
+    query_serializers = {"list": FaxFilterSerializer, "lookup": FaxLookupSerializer}
 
     def get_queryset(self):
         return Fax.objects.none() if self.schema_only else Fax.objects.all()
 
     def list(self, request, *args, **kwargs):
-        filters = FaxFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = self.query()
         faxes = self.get_queryset().matching(**filters.matching_arguments())
         page = self.paginate_queryset(faxes)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -128,21 +120,23 @@ class FaxViewSet(OrganizationApiMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Ask the provider now",
         description="By reference (`customer_field`, repeated for several) or by day "
-                    "(`date`). What the provider says is stored and returned.",
-        parameters=[FaxLookupSerializer],
+                    "(`date`), one of the two. What the provider says is stored and "
+                    "returned.",
         responses={200: FaxLookupResultSerializer, **PROVIDER_ERRORS},
     )
     @action(detail=False, url_path="lookup", pagination_class=None)
     def lookup(self, request):
-        query = FaxLookupSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        references = query.validated_data["references"]
+        query = self.query().validated_data
+        references, day = query["references"], query.get("date")
+        first, last = lookup_days()
         if references:
             result = services.lookup_references(organization=self.organization,
                                                 references=references)
+        elif not first <= day <= last:
+            # No fax that day; and 9999-12-31 would end in year 10000.
+            return Response(FaxLookupResultSerializer({"faxes": [], "not_found": []}).data)
         else:
-            result = services.lookup_day(organization=self.organization,
-                                         day=query.validated_data["date"])
+            result = services.lookup_day(organization=self.organization, day=day)
         if result.error:
             if result.failure is None:
                 raise NoConnectionConflict(result.error)

@@ -1,6 +1,10 @@
 """Forms of the faxes pages: the history's filters and the lookup."""
 
+from datetime import date, timedelta
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from common.phone import normalize_number
 from faxes.models import FaxStatus
@@ -8,12 +12,33 @@ from faxes.services import MAX_REFERENCES, day_bounds, parse_references
 
 SORTS = {"newest": ("-sent_at", "-id"), "oldest": ("sent_at", "id")}
 
+# The days whose start and end, in any time zone, are times a datetime holds in UTC: the
+# day after the first of the calendar to the day before its last.
+FIRST_DAY = date.min + timedelta(days=1)
+LAST_DAY = date.max - timedelta(days=1)
+# The provider has no fax before this day.
+EARLIEST_LOOKUP_DAY = date(2000, 1, 1)
+
+
+def lookup_days() -> tuple[date, date]:
+    """The first and last days worth asking the provider about: none has faxes after
+    tomorrow (in UTC, ahead of every organization's zone)."""
+    return EARLIEST_LOOKUP_DAY, timezone.now().date() + timedelta(days=1)
+
+
+def within_the_calendar(day: date) -> None:
+    """A filter's day whose bounds can be compared with stored times (9999-12-31 ends in
+    year 10000)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(
+            f"Enter a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}.")
+
 
 class FaxFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *FaxStatus.choices], required=False)
-    since = forms.DateField(required=False, label="From",
+    since = forms.DateField(required=False, label="From", validators=[within_the_calendar],
                             widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To",
+    until = forms.DateField(required=False, label="To", validators=[within_the_calendar],
                             widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(required=False, max_length=255, label="Reference starts with")
     number = forms.CharField(required=False, max_length=32, label="Fax number")
@@ -51,6 +76,13 @@ class LookupForm(forms.Form):
         help_text=f"One reference, or up to {MAX_REFERENCES} one per line or comma-separated.")
     day = forms.DateField(required=False, label="Every fax of a day",
                           widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_day(self):
+        day = self.cleaned_data.get("day")
+        first, last = lookup_days()
+        if day is not None and not first <= day <= last:
+            raise ValidationError(f"A day from {first.isoformat()} to {last.isoformat()}.")
+        return day
 
     def clean(self):
         data = super().clean()

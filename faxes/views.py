@@ -19,19 +19,21 @@ EXPORT_CHUNK = 2000
 
 
 def _filtered(request):
-    """The filter form and the matching faxes with their ordering (invalid: unfiltered)."""
+    """The filter form and the matching faxes with their ordering: every fax without
+    filters, none when the filters are not valid (the form says why)."""
     form = FaxFilterForm(request.GET or None)
     faxes = Fax.objects.all()
     ordering = ("-sent_at", "-id")
     if form.is_valid():
         faxes = faxes.matching(**form.filters(request.organization))
         ordering = form.ordering()
+    elif form.errors:
+        faxes = Fax.objects.none()
     return form, faxes, ordering
 
 
-@member_required
-def fax_list(request):
-    form, faxes, ordering = _filtered(request)
+def _history(request, form, faxes, ordering):
+    """The history page; a 400 when the filters are not valid, with the form saying why."""
     page = keyset_page(faxes, ordering=ordering, cursor=request.GET.get("cursor"),
                        size=PAGE_SIZE)
     query = request.GET.copy()
@@ -44,7 +46,12 @@ def fax_list(request):
         "sync": FaxSync.objects.first(),
         "has_connection": Connection.objects.filter(kind=Connection.Kind.FAX).exists(),
         "counts": services.counts_today(request.organization),
-    })
+    }, status=400 if form.errors else 200)
+
+
+@member_required
+def fax_list(request):
+    return _history(request, *_filtered(request))
 
 
 @member_required
@@ -63,7 +70,8 @@ def fax_lookup(request):
             result = services.lookup_day(organization=request.organization, day=day)
             searched = day.isoformat()
     return render(request, "faxes/fax_lookup.html",
-                  {"lookup_form": form, "result": result, "searched": searched})
+                  {"lookup_form": form, "result": result, "searched": searched},
+                  status=400 if form.errors else 200)
 
 
 CSV_COLUMNS = ["reference", "from", "to", "time", "pages", "status", "tries",
@@ -94,7 +102,11 @@ def _csv_rows(organization, faxes, ordering):
 
 @member_required
 def fax_export(request):
-    _, faxes, ordering = _filtered(request)
+    form, faxes, ordering = _filtered(request)
+    if form.errors:
+        # A link edited by hand: say what is wrong where the filters are, rather than
+        # export every fax or an empty file.
+        return _history(request, form, faxes, ordering)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(_csv_rows(request.organization, faxes, ordering),
                                      content_type="text/csv; charset=utf-8")

@@ -16,11 +16,14 @@ from messaging.models import (
 
 @admin.register(MessagingNumber)
 class MessagingNumberAdmin(admin.ModelAdmin):
-    list_display = ("number", "label", "organization", "registered_at", "registration_error")
+    list_display = ("number", "label", "organization", "activated_at", "registered_at",
+                    "registration_error")
     list_filter = ("organization",)
     search_fields = ("number", "label")
-    fields = ("organization", "number", "label", "allowed_users", "registered_at",
-              "registration_error")
+    fields = ("organization", "number", "label", "allowed_users", "activated_at",
+              "registered_at", "registration_error")
+    # activated_at is editable: an operator settles which organization a number is
+    # active in (one at most) when the provider has let two of them register it.
     readonly_fields = ("registered_at", "registration_error")
     filter_horizontal = ("allowed_users",)
     actions = ["register_again", "rotate_secret"]

@@ -7,6 +7,7 @@ same idempotency, the same audit (with the API key as the actor).
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -24,9 +25,21 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.authentication import actor_of
-from api.errors import NoConnectionConflict, ProviderFailed, ProviderTimeout
-from api.schema import ID_PARAMETER, PROVIDER_ERRORS
+from api.authentication import actor_of, request_key
+from api.errors import NoConnectionConflict, ProviderFailed, ProviderTimeout, UnknownObject
+from api.fields import (
+    BASE64_FILE,
+    BASE64_FILES,
+    E164_US,
+    HAS_TEXT,
+    LARGEST_ID,
+    StringField,
+    TimeField,
+    WholeNumberField,
+    schema_pattern,
+)
+from api.schema import ID_PARAMETER, PROVIDER_ERRORS, ErrorSerializer
+from api.serializers import BodySerializer, InputSerializer
 from api.views import OrganizationApiMixin
 from axion.errors import NotFound as ProviderNotFound
 from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES, MAX_FILE_SIZE
@@ -34,6 +47,7 @@ from common.addresses import client_ip
 from common.filetypes import MMS_TYPES
 from common.phone import normalize_number
 from messaging import sending
+from messaging.idempotency import IdempotencyKeyReused, SendInProgress
 from messaging.media import media_bytes
 from messaging.models import (
     Conversation,
@@ -47,6 +61,42 @@ from messaging.models import (
 from messaging.services import sms_connection
 
 MAX_RECIPIENTS = 20
+
+
+def visible(request, queryset):
+    """What the request may see of conversations or messages: an API key acts for the
+    organization and sees all; a member's session sees what the pages show the member
+    (models.sees_every_number: the numbers' allowed users)."""
+    if request_key(request) is not None:
+        return queryset
+    membership = getattr(request, "membership", None)
+    return queryset.none() if membership is None else queryset.visible_to(membership)
+
+
+class SendInProgressConflict(exceptions.APIException):
+    """A repeated Idempotency-Key whose first send is still SENDING or UNKNOWN."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "send_in_progress"
+    default_detail = "The first request with this Idempotency-Key has no outcome yet."
+
+
+class IdempotencyKeyReusedError(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was used for another message."
+
+
+IDEMPOTENCY_ERRORS = {
+    409: OpenApiResponse(ErrorSerializer, description=(
+        "`no_connection`: the organization has no connection to Axion yet; "
+        "`send_in_progress`: the first request with this Idempotency-Key has no outcome "
+        "yet (SENDING or UNKNOWN): its message names each message, its uuid and status.")),
+    422: OpenApiResponse(ErrorSerializer, description=(
+        "`idempotency_key_reused`: this Idempotency-Key was used for another message.")),
+}
+
+
 # Longer keys would not fit Message.idempotency_key once the recipient is appended.
 MAX_IDEMPOTENCY_KEY = 40
 MAX_MEDIA_BASE64 = (MAX_FILE_BYTES + 2) // 3 * 4
@@ -95,36 +145,60 @@ class SentMessagesSerializer(serializers.Serializer):
     messages = MessageSerializer(many=True, help_text="One message per recipient.")
 
 
-class SendSerializer(serializers.Serializer):
-    from_ = serializers.CharField(max_length=32, help_text="A number of the organization.")
-    to = serializers.ListField(child=serializers.CharField(max_length=32), min_length=1,
+class SendSerializer(BodySerializer):
+    """The body of a send: a text with something in it, or a file with its type (and any
+    text). The rules say so in the schema too, so that a generated client knows."""
+
+    rules = {"oneOf": [
+        {"required": ["text"],
+         "properties": {"text": {"pattern": schema_pattern(HAS_TEXT.regex.pattern)}},
+         "not": {"anyOf": [{"required": ["media"]}, {"required": ["media_type"]}]}},
+        *({"required": ["media", "media_type"],
+           "properties": {"media": {"pattern": schema_pattern(BASE64_FILES[media_type])},
+                          # A pattern, not an enum: drf-spectacular's enum hook would
+                          # make it the component of every media type.
+                          "media_type": {"pattern": f"^{re.escape(media_type)}$"}}}
+          for media_type in sorted(MMS_TYPES)),
+    ]}
+
+    from_ = StringField(validators=[E164_US], help_text="A number of the organization, E.164.")
+    to = serializers.ListField(child=StringField(validators=[E164_US]), min_length=1,
                                max_length=MAX_RECIPIENTS,
-                               help_text="US numbers; each gets its own message and "
+                               help_text="US numbers, E.164; each gets its own message and "
                                          "conversation.")
-    text = serializers.CharField(required=False, allow_blank=True,
-                                 max_length=sending.MAX_TEXT_LENGTH)
-    media = serializers.CharField(required=False, allow_blank=True,
-                                  help_text=f"A jpg, png, gif or mp3 of at most {MAX_FILE_SIZE}, "
-                                            "base64-encoded.")
+    text = StringField(required=False, allow_blank=True, max_length=sending.MAX_TEXT_LENGTH)
+    media = StringField(required=False, validators=[BASE64_FILE],
+                        help_text=f"A jpg, png, gif or mp3 of at most {MAX_FILE_SIZE}, "
+                                  "base64-encoded (line breaks between groups of four "
+                                  "characters, as MIME encoders write, are ignored).")
     media_type = serializers.ChoiceField(choices=sorted(MMS_TYPES), required=False,
                                          help_text="What `media` is; must match its bytes.")
-    client_reference = serializers.CharField(required=False, allow_blank=True, max_length=200,
-                                             help_text="Your id for the message.")
+    client_reference = StringField(required=False, allow_blank=True, max_length=200,
+                                   help_text="Your id for the message.")
 
     def get_fields(self):
         return _renamed(super().get_fields(), "from_", "from")
 
     def validate(self, data):
-        # Line breaks and spaces, as MIME encoders write them, are not part of the file.
-        encoded = "".join((data.get("media") or "").split())
         media_type = data.get("media_type")
         data["attachment"] = None
-        if not encoded:
+        if "media" not in data:
             if media_type:
                 raise serializers.ValidationError({"media": "Give the file with its type."})
-            return data
+            if not data.get("text", "").strip():
+                raise serializers.ValidationError({"text": "Write a message or attach a file."})
+        else:
+            data["attachment"] = self._attachment(data["media"], media_type)
+        # Last: a well-formed request for a number the organization does not have.
+        if not MessagingNumber.objects.filter(number=data["from"]).exists():
+            raise UnknownObject("from", f"{data['from']} is not a number of this organization.")
+        return data
+
+    def _attachment(self, media: str, media_type: str | None) -> sending.Attachment:
         if not media_type:
             raise serializers.ValidationError({"media_type": "Say what the file is."})
+        # Line breaks, as MIME encoders write them, are not part of the file.
+        encoded = "".join(media.split())
         if len(encoded) > MAX_MEDIA_BASE64:
             raise serializers.ValidationError({"media": FILE_TOO_LARGE})
         try:
@@ -139,29 +213,26 @@ class SendSerializer(serializers.Serializer):
         if attachment.content_type != media_type:
             raise serializers.ValidationError(
                 {"media_type": f"The file is {attachment.content_type}, not {media_type}."})
-        data["attachment"] = attachment
-        return data
+        return attachment
 
 
-class MessageFilterSerializer(serializers.Serializer):
-    number = serializers.CharField(required=False, allow_blank=True, max_length=32,
-                                   help_text="The other party, in any format.")
-    own_number = serializers.CharField(required=False, allow_blank=True, max_length=32,
-                                       help_text="The organization's number.")
+class MessageFilterSerializer(InputSerializer):
+    """Query parameters of the list: a blank number, own_number, direction or status is
+    ignored; a time or a conversation is never blank. A range that ends before it starts
+    holds no message: an empty page (the schema cannot tell a client so)."""
+
+    number = StringField(required=False, allow_blank=True, max_length=32,
+                         help_text="The other party, in any format.")
+    own_number = StringField(required=False, allow_blank=True, max_length=32,
+                             help_text="The organization's number.")
     direction = serializers.ChoiceField(choices=Direction.choices, required=False,
                                         allow_blank=True)
     status = serializers.ChoiceField(choices=MessageStatus.choices, required=False,
                                      allow_blank=True)
-    since = serializers.DateTimeField(required=False, allow_null=True,
-                                      help_text="Sent at or after this time (ISO 8601).")
-    until = serializers.DateTimeField(required=False, allow_null=True,
-                                      help_text="Sent before this time.")
-    conversation = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-
-    def validate(self, data):
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise serializers.ValidationError({"until": "The end is before the start."})
-        return data
+    since = TimeField(required=False, help_text="Sent at or after this time (RFC 3339, with "
+                                                "its offset: Z for UTC).")
+    until = TimeField(required=False, help_text="Sent before this time.")
+    conversation = WholeNumberField(required=False, min_value=1, max_value=LARGEST_ID)
 
     def apply(self, messages):
         data = self.validated_data
@@ -188,21 +259,28 @@ MEDIA_TYPES = [*MMS_TYPES, "application/octet-stream"]
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Messages, newest first", parameters=[MessageFilterSerializer]),
+    list=extend_schema(summary="Messages, newest first"),
     retrieve=extend_schema(summary="One message"),
     create=extend_schema(
         summary="Send a message",
         description="One message per recipient, answered with the messages as recorded "
                     "(QUEUED at the provider). A repeated request with the same "
                     "`Idempotency-Key` header answers the first one's messages instead of "
-                    "sending again. When nothing could be sent, the answer is 502 (504 "
-                    "when the provider's answer was lost: the message is then checked with "
-                    "the provider, never sent twice) and the messages stay listed with "
-                    "status FAILED or UNKNOWN.",
+                    "sending again once they have an outcome; while the first is still "
+                    "SENDING or UNKNOWN it is a 409 `send_in_progress` whose message names "
+                    "each message and its status, and the same key with another body is a "
+                    "422 `idempotency_key_reused`. When nothing could be sent, the answer is "
+                    "502 (504 when the provider's answer was lost: the message is then "
+                    "checked with the provider, never sent twice) and the messages stay "
+                    "listed with status FAILED or UNKNOWN.",
         request=SendSerializer,
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
-                                     description=f"At most {MAX_IDEMPOTENCY_KEY} characters.")],
-        responses={201: SentMessagesSerializer, **PROVIDER_ERRORS}),
+        parameters=[OpenApiParameter(
+            "Idempotency-Key", {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY,
+                                # Printable, as Django reads a header: in Latin-1.
+                                "pattern": "^[\\u0020-\\u007e\\u00a1-\\u00ac\\u00ae-\\u00ff]*$"},
+            OpenApiParameter.HEADER,
+            description=f"At most {MAX_IDEMPOTENCY_KEY} printable characters.")],
+        responses={201: SentMessagesSerializer, **PROVIDER_ERRORS, **IDEMPOTENCY_ERRORS}),
     destroy=extend_schema(summary="Delete a message, at the provider too (permanent)",
                           responses={204: None, **PROVIDER_ERRORS}),
 )
@@ -214,12 +292,14 @@ class MessageViewSet(OrganizationApiMixin, mixins.ListModelMixin, mixins.Retriev
     lookup_field = "uuid"
     lookup_value_regex = "[^/]+"
     keyset_ordering = ("-sent_at", "-id")
+    query_serializers = {"list": MessageFilterSerializer}
 
     def get_queryset(self):
         if self.schema_only:
             return Message.objects.none()
         in_order = Prefetch("media", queryset=Media.objects.order_by("position"))
-        return Message.objects.filter(deleted_at=None).prefetch_related(in_order)
+        return visible(self.request, Message.objects.filter(deleted_at=None)
+                       .prefetch_related(in_order))
 
     def get_object(self):
         uuid = self.kwargs["uuid"]
@@ -236,8 +316,7 @@ class MessageViewSet(OrganizationApiMixin, mixins.ListModelMixin, mixins.Retriev
         return super().perform_content_negotiation(request, force=force or self.action == "media")
 
     def list(self, request, *args, **kwargs):
-        filters = MessageFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = self.query()
         page = self.paginate_queryset(filters.apply(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -249,11 +328,19 @@ class MessageViewSet(OrganizationApiMixin, mixins.ListModelMixin, mixins.Retriev
         if len(idempotency_key) > MAX_IDEMPOTENCY_KEY or not idempotency_key.isprintable():
             raise exceptions.ValidationError({"Idempotency-Key": [
                 f"At most {MAX_IDEMPOTENCY_KEY} printable characters."]})
-        sent = sending.send_message(
-            organization=self.organization, own_number=normalize_number(data["from"]),
-            to=data["to"], text=data.get("text", ""), attachment=data["attachment"],
-            idempotency_key=idempotency_key, client_reference=data.get("client_reference", ""),
-            ip=client_ip(request), **actor_of(request))
+        try:
+            sent = sending.send_message(
+                organization=self.organization, own_number=normalize_number(data["from"]),
+                to=data["to"], text=data.get("text", ""), attachment=data["attachment"],
+                idempotency_key=idempotency_key,
+                client_reference=data.get("client_reference", ""),
+                ip=client_ip(request), **actor_of(request))
+        except SendInProgress as error:
+            raise SendInProgressConflict(
+                f"The first request with this Idempotency-Key has no outcome yet: {error}. "
+                "It is checked with Axion and never sent twice: ask again later.") from None
+        except IdempotencyKeyReused as error:
+            raise IdempotencyKeyReusedError(str(error)) from None
         self._raise_if_nothing_sent(sent)
         body = SentMessagesSerializer({"messages": sent}, context=self.get_serializer_context())
         return Response(body.data, status=status.HTTP_201_CREATED)
@@ -312,14 +399,13 @@ class ConversationSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class ConversationFilterSerializer(serializers.Serializer):
-    own_number = serializers.CharField(required=False, allow_blank=True, max_length=32,
-                                       help_text="The organization's number.")
+class ConversationFilterSerializer(InputSerializer):
+    own_number = StringField(required=False, allow_blank=True, max_length=32,
+                             help_text="The organization's number.")
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Conversations, latest activity first",
-                       parameters=[ConversationFilterSerializer]),
+    list=extend_schema(summary="Conversations, latest activity first"),
     retrieve=extend_schema(summary="One conversation", parameters=[ID_PARAMETER]),
 )
 class ConversationViewSet(OrganizationApiMixin, viewsets.ReadOnlyModelViewSet):
@@ -328,15 +414,15 @@ class ConversationViewSet(OrganizationApiMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ConversationSerializer
     lookup_value_regex = "[0-9]+"
     keyset_ordering = ("-last_message_at", "-id")
+    query_serializers = {"list": ConversationFilterSerializer}
 
     def get_queryset(self):
         if self.schema_only:
             return Conversation.objects.none()
-        return Conversation.objects.select_related("own_number")
+        return visible(self.request, Conversation.objects.select_related("own_number"))
 
     def list(self, request, *args, **kwargs):
-        filters = ConversationFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = self.query()
         conversations = self.get_queryset().filter(last_message_at__isnull=False)
         own = filters.validated_data.get("own_number")
         if own:

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -33,13 +34,6 @@ from messaging.models import (
 log = logging.getLogger(__name__)
 
 PREVIEW_LENGTH = 140
-# Status ranks: a status only ever moves to a higher rank; final statuses never change.
-_RANK = {MessageStatus.SENDING: 0, MessageStatus.UNKNOWN: 0, MessageStatus.QUEUED: 1,
-         MessageStatus.SENT: 2, MessageStatus.FAILED: 2, MessageStatus.RECEIVED: 2}
-
-
-def moves_forward(old: str, new: str) -> bool:
-    return _RANK.get(new, 0) > _RANK.get(old, 0)
 
 
 @dataclass
@@ -118,8 +112,11 @@ def _numbers(organization, incoming, add_unknown) -> dict[str, MessagingNumber]:
     if add_unknown:
         unknown = wanted - numbers.keys()
         with scopes_disabled():
-            # A number of another organization stays theirs: its messages are skipped.
-            taken = set(MessagingNumber.objects.filter(number__in=unknown)
+            # A number active in another organization stays theirs: its messages are
+            # skipped. One only claimed there (never accepted by the provider) is added: the
+            # provider lists it for this organization's own credentials.
+            taken = set(MessagingNumber.objects.filter(number__in=unknown,
+                                                       activated_at__isnull=False)
                         .values_list("number", flat=True))
         for number in sorted(unknown - taken):
             if not number.startswith("+"):
@@ -157,13 +154,16 @@ def _record(organization, incoming, add_unknown) -> list[Message]:
     known = {m.uuid: m for m in Message.objects.filter(uuid__in=by_uuid)}
     now = timezone.now()
 
-    upgraded = []
+    upgraded: dict[str, list[int]] = {}
     for uuid, message in known.items():
         status = MessageStatus.from_provider(by_uuid[uuid].status)
-        if moves_forward(message.status, status):
+        if MessageStatus.moves_forward(message.status, status):
             message.status, message.updated_at = status, now
-            upgraded.append(message)
-    Message.objects.bulk_update(upgraded, ["status", "updated_at"])
+            upgraded.setdefault(status, []).append(message.pk)
+    for status, ids in upgraded.items():
+        # One UPDATE per new status (a few at most), each only from the statuses before it.
+        Message.objects.filter(pk__in=ids, status__in=MessageStatus.before(status)).update(
+            status=status, updated_at=now)
 
     new = [m for uuid, m in by_uuid.items() if uuid not in known]
     if not new:
@@ -223,27 +223,53 @@ def _touch_conversations(rows: list[Message], incoming: dict[str, IncomingMessag
             last_preview=conversation.last_preview, last_direction=conversation.last_direction)
 
 
+def refresh_preview(*, conversation_id: int) -> None:
+    """The conversation's preview and direction from its newest message not deleted, or no
+    preview when none is left: after a delete, the deleted text must not stay in the inbox.
+    The conversation keeps its time, and so its place in the inbox."""
+    with transaction.atomic():
+        # Locked like _touch_conversations does, so a message arriving meanwhile wins.
+        conversation = (Conversation.objects.select_for_update()
+                        .filter(pk=conversation_id).first())
+        if conversation is None:
+            return
+        newest = (Message.objects.filter(conversation_id=conversation_id, deleted_at=None)
+                  .order_by("-sent_at", "-id").first())
+        values = {"last_preview": ""}
+        if newest is not None:
+            values = {"last_preview": conversation_preview(newest.text, newest.media.count()),
+                      "last_direction": newest.direction}
+        Conversation.objects.filter(pk=conversation_id).update(**values)
+
+
 def apply_status(*, message: Message, status: str, reason: str = "") -> bool:
     """Apply a status change to a stored message if it moves forward; True if it did."""
     status = MessageStatus.from_provider(status)
-    if not moves_forward(message.status, status):
+    if not MessageStatus.moves_forward(message.status, status):
         return False
-    message.status = status
-    message.status_reason = reason[:300] if reason else message.status_reason
-    message.updated_at = timezone.now()
-    Message.objects.filter(pk=message.pk).update(
-        status=message.status, status_reason=message.status_reason,
-        updated_at=message.updated_at)
+    reason = reason[:300] if reason else message.status_reason
+    now = timezone.now()
+    # Conditional: another process may have moved the status since it was read.
+    if not Message.objects.filter(pk=message.pk, status__in=MessageStatus.before(status)).update(
+            status=status, status_reason=reason, updated_at=now):
+        return False
+    message.status, message.status_reason, message.updated_at = status, reason, now
     return True
 
 
-def apply_waiting_events(*, organization: Organization, messages: list[Message]) -> None:
-    """Apply status updates that arrived before their message (webhooks are unordered)."""
+def apply_waiting_events(*, organization: Organization, messages: list[Message]) -> int:
+    """Status updates that arrived before their message (webhooks are unordered), now that
+    it is here: applied at once when webhooks are taken on trust; with
+    WEBHOOK_CONFIRM_NEW_SMS, put back as pending for the webhook job to confirm with getSMS
+    like any other update. Returns how many were put back."""
     by_uuid = {m.uuid: m for m in messages}
     waiting = WebhookEvent.objects.filter(state=EventState.WAITING,
                                           message_uuid__in=by_uuid).order_by("id")
+    if settings.WEBHOOK_CONFIRM_NEW_SMS:
+        return waiting.update(state=EventState.PENDING, processed_at=None)
     for event in waiting:
         apply_status(message=by_uuid[event.message_uuid],
                      status=parse_event(bytes(event.body)).status)
         WebhookEvent.objects.filter(pk=event.pk).update(
             state=EventState.PROCESSED, processed_at=timezone.now(), error="")
+    return 0

@@ -12,7 +12,7 @@ from django.utils import timezone
 import axion
 from accounts.models import Organization
 from accounts.tenancy import organization_scope
-from axion.errors import AxionError, NoConnection, NotFound
+from axion.errors import AxionError, NoConnection, NotFound, ReplyTooLarge
 from axion.sms import SmsClient
 from common.filetypes import MMS_TYPES, sniff
 from messaging.models import Media, MediaState
@@ -66,6 +66,10 @@ def archive_one(*, media: Media, client: SmsClient, now: datetime) -> int:
         fetched = client.get_media(media.url)
     except NotFound:
         _update(media, state=MediaState.GONE, last_error="The provider no longer has it.")
+        return 0
+    except ReplyTooLarge:
+        # The transport stopped reading at its cap, as it would again on every retry.
+        _update(media, state=MediaState.REJECTED, last_error="Larger than the portal keeps.")
         return 0
     except AxionError as error:
         attempts = media.attempts + 1

@@ -5,16 +5,40 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django_scopes import ScopedManager
 
 from accounts.fields import EncryptedTextField
-from accounts.models import Organization
+from accounts.models import Organization, Role
 from common.models import SyncOutcome
 
 
 def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# Who sees what: the one rule, here. A number's allowed_users (nobody listed: every member)
+# decide who sends from it, and so who sees and deletes its conversations, messages and
+# media. Owners and admins see every number's (they manage the list, and may send only from
+# numbers they are on); an API key acts for the organization as a whole (no membership).
+
+
+def sees_every_number(membership) -> bool:
+    """Whether `membership` (None: an API key, for the whole organization) sees the
+    conversations of every number of the organization."""
+    return membership is None or membership.allows(Role.ADMIN)
+
+
+class NumberQuerySet(models.QuerySet):
+    def usable_by(self, user):
+        """The numbers `user` may send from: nobody listed, or `user` among those listed
+        (MessagingNumber.may_send is the same rule on a number already loaded)."""
+        return self.filter(Q(allowed_users=None) | Q(allowed_users=user))
+
+    def visible_to(self, membership):
+        """The numbers whose conversations `membership` sees."""
+        return self if sees_every_number(membership) else self.usable_by(membership.user)
 
 
 class MessagingNumber(models.Model):
@@ -26,7 +50,10 @@ class MessagingNumber(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
                                      related_name="messaging_numbers")
-    number = models.CharField(max_length=16, unique=True, help_text="E.164, e.g. +18056421414")
+    # Unique within the organization only: anyone may claim a number, but it is active (its
+    # webhook receives) only once the provider accepted updateNumber for it with the
+    # organization's own credentials, and only one organization has it active.
+    number = models.CharField(max_length=16, help_text="E.164, e.g. +18056421414")
     label = models.CharField(max_length=100, blank=True)
     # Members allowed to send from this number; nobody listed means every agent.
     allowed_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
@@ -35,12 +62,23 @@ class MessagingNumber(models.Model):
     webhook_secret_digest = models.CharField(max_length=64, unique=True)
     registered_at = models.DateTimeField(null=True, blank=True)
     registration_error = models.CharField(max_length=500, blank=True)
+    activated_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the provider first accepted its webhook for this organization; "
+                  "until then the number receives nothing.")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ScopedManager(organization="organization")
+    objects = ScopedManager(organization="organization",
+                            _manager_class=models.Manager.from_queryset(NumberQuerySet))
 
     class Meta:
         ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "number"],
+                                    name="one_number_per_organization"),
+            models.UniqueConstraint(fields=["number"], condition=Q(activated_at__isnull=False),
+                                    name="one_active_number"),
+        ]
 
     def __str__(self):
         return f"{self.label} ({self.number})" if self.label else self.number
@@ -59,6 +97,7 @@ class MessagingNumber(models.Model):
         return settings.PORTAL_BASE_URL + self.webhook_path
 
     def may_send(self, user) -> bool:
+        """NumberQuerySet.usable_by on this number, from its (prefetched) allowed users."""
         allowed = [u.pk for u in self.allowed_users.all()]
         return not allowed or user.pk in allowed
 
@@ -77,14 +116,62 @@ class MessageStatus(models.TextChoices):
         return (cls.SENT, cls.FAILED, cls.RECEIVED)
 
     @classmethod
+    def unsettled(cls) -> tuple[str, ...]:
+        """A send whose outcome the portal does not know yet."""
+        return (cls.SENDING, cls.UNKNOWN)
+
+    @classmethod
+    def moves_forward(cls, old: str, new: str) -> bool:
+        """Whether a message may go from `old` to `new`: the one order of statuses. Not sent
+        yet (SENDING, UNKNOWN) < QUEUED < final (SENT, FAILED, RECEIVED), which never change."""
+        return _STATUS_RANK.get(new, 0) > _STATUS_RANK.get(old, 0)
+
+    @classmethod
+    def before(cls, new: str) -> list[str]:
+        """The statuses a message may move to `new` from: the condition of an UPDATE that
+        must not move a status back, whatever another process wrote meanwhile."""
+        return [status for status in cls.values if cls.moves_forward(status, new)]
+
+    @classmethod
     def from_provider(cls, value: str) -> str:
         value = (value or "").strip().upper()
         return value if value in cls.values else cls.QUEUED
 
 
+_STATUS_RANK = {MessageStatus.SENDING: 0, MessageStatus.UNKNOWN: 0, MessageStatus.QUEUED: 1,
+                MessageStatus.SENT: 2, MessageStatus.FAILED: 2, MessageStatus.RECEIVED: 2}
+
+
 class Direction(models.TextChoices):
     INBOUND = "in", "Inbound"
     OUTBOUND = "out", "Outbound"
+
+
+def _visible_numbers(membership):
+    return MessagingNumber.objects.visible_to(membership).values("pk")
+
+
+class ConversationQuerySet(models.QuerySet):
+    def visible_to(self, membership):
+        """The conversations `membership` sees (see sees_every_number)."""
+        if sees_every_number(membership):
+            return self
+        return self.filter(own_number__in=_visible_numbers(membership))
+
+
+class MessageQuerySet(models.QuerySet):
+    def visible_to(self, membership):
+        """The messages `membership` sees and, with the role for it, deletes."""
+        if sees_every_number(membership):
+            return self
+        return self.filter(conversation__own_number__in=_visible_numbers(membership))
+
+
+class MediaQuerySet(models.QuerySet):
+    def visible_to(self, membership):
+        if sees_every_number(membership):
+            return self
+        return self.filter(message__conversation__own_number__in=_visible_numbers(membership))
 
 
 class Conversation(models.Model):
@@ -105,7 +192,8 @@ class Conversation(models.Model):
     unread_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ScopedManager(organization="organization")
+    objects = ScopedManager(organization="organization",
+                            _manager_class=models.Manager.from_queryset(ConversationQuerySet))
 
     class Meta:
         constraints = [
@@ -152,11 +240,17 @@ class Message(models.Model):
     # A one-time key of the form or API call that sent it: a repeated submission (a
     # double click, a client's retry) finds this message instead of sending again.
     idempotency_key = models.CharField(max_length=64, blank=True)
+    # SHA-256 of what that submission asked for, so that the key reused for another message
+    # is refused rather than answered with the first. The database default fills it for
+    # rows that code without it writes while both run.
+    idempotency_digest = models.CharField(max_length=64, blank=True, default="",
+                                          db_default="")
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    objects = ScopedManager(organization="organization")
+    objects = ScopedManager(organization="organization",
+                            _manager_class=models.Manager.from_queryset(MessageQuerySet))
 
     class Meta:
         constraints = [
@@ -205,7 +299,8 @@ class Media(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(organization="organization")
+    objects = ScopedManager(organization="organization",
+                            _manager_class=models.Manager.from_queryset(MediaQuerySet))
 
     class Meta:
         verbose_name_plural = "media"

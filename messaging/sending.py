@@ -3,8 +3,10 @@
 A send is recorded before the provider is asked (status SENDING), so it shows at once and nothing
 is lost if the process dies; the provider's answer turns it QUEUED with its uuid. `sendSMS` is not
 idempotent upstream (docs/provider.md quirk 16): a send whose answer was lost is UNKNOWN and is
-reconciled with getSMS, never repeated blindly. A repeated submission with the same idempotency key
-finds the first send instead of sending again.
+reconciled with getSMS, never repeated blindly; so is a send left SENDING by a process that died.
+A repeated submission with the same idempotency key finds the first send instead of sending again:
+its messages once they have an outcome, SendInProgress while they have none, and
+IdempotencyKeyReused when the submission asks for another message than the first did.
 """
 
 import base64
@@ -28,7 +30,13 @@ from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES
 from axion.wording import describe_provider_error
 from common.filetypes import MMS_TYPES, sniff
 from common.phone import parse_us_number
-from messaging.ingest import apply_waiting_events, conversation_preview, participants_key
+from messaging.idempotency import check_earlier_send, check_earlier_sends, request_digest
+from messaging.ingest import (
+    apply_waiting_events,
+    conversation_preview,
+    participants_key,
+    refresh_preview,
+)
 from messaging.models import (
     Conversation,
     Direction,
@@ -39,6 +47,7 @@ from messaging.models import (
     MessagingNumber,
 )
 from messaging.services import sms_connection
+from messaging.webhooks import kick_processing, redact_message_events
 
 log = logging.getLogger(__name__)
 
@@ -120,11 +129,20 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
     destinations = parse_destinations(to)
     own = sendable_number(organization=organization, user=user, number=own_number)
     batches = [destinations] if group else [[n] for n in destinations]
+    keys = [f"{idempotency_key}:{batch[0]}" if idempotency_key else "" for batch in batches]
+    digest = request_digest(own_number=own.number, destinations=destinations, text=text,
+                            media=attachment.content if attachment else None,
+                            client_reference=client_reference,
+                            group=group) if idempotency_key else ""
+    with organization_scope(organization):
+        check_earlier_sends(keys, digest)
     sent = []
-    for batch in batches:
-        key = f"{idempotency_key}:{batch[0]}" if idempotency_key else ""
-        message, created = _record_send(organization, own, batch, text, user, key,
+    for batch, key in zip(batches, keys, strict=True):
+        message, created = _record_send(organization, own, batch, text, user, key, digest,
                                         client_reference)
+        if not created:
+            # The same key at the same moment from another request, which sends it.
+            check_earlier_send(message, digest)
         if created:
             _hand_to_provider(message, own, attachment)
             audit(organization=organization, action="message.sent", actor=user,
@@ -135,7 +153,7 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
     return sent
 
 
-def _record_send(organization, own, destinations, text, user, key, client_reference):
+def _record_send(organization, own, destinations, text, user, key, digest, client_reference):
     """The SENDING row of a send, or the existing one for a repeated idempotency key."""
     with organization_scope(organization):
         if key:
@@ -151,7 +169,7 @@ def _record_send(organization, own, destinations, text, user, key, client_refere
                     direction=Direction.OUTBOUND, source=own.number,
                     destinations=destinations, text=text, status=MessageStatus.SENDING,
                     sent_at=now, sender_user=user, idempotency_key=key,
-                    customer_provided_id=client_reference[:200])
+                    idempotency_digest=digest, customer_provided_id=client_reference[:200])
                 _touch(message)
         except IntegrityError:
             # The same key was submitted twice at once: the other request sends it.
@@ -197,25 +215,35 @@ def _hand_to_provider(message: Message, own: MessagingNumber,
 
 
 def _apply_send_result(message: Message, values: dict) -> None:
+    """Write a send's outcome on its row while it has none (SENDING or UNKNOWN). A send
+    settled meanwhile (reconciled while its process seemed dead) keeps that outcome: a
+    status never moves back."""
     values["updated_at"] = timezone.now()
     with organization_scope(message.organization):
         try:
             with transaction.atomic():
-                Message.objects.filter(pk=message.pk).update(**values)
+                updated = Message.objects.filter(
+                    pk=message.pk, status__in=MessageStatus.unsettled()).update(**values)
+            if not updated:
+                message.refresh_from_db()
+                return
         except IntegrityError:
             # Sync or a webhook stored the provider's copy first: keep that row, with who
             # sent it and the key of this send, instead of ours.
             with transaction.atomic():
                 Message.objects.filter(pk=message.pk).delete()
                 Message.objects.filter(uuid=values["uuid"]).update(
-                    sender_user=message.sender_user, idempotency_key=message.idempotency_key)
+                    sender_user=message.sender_user, idempotency_key=message.idempotency_key,
+                    idempotency_digest=message.idempotency_digest)
             message.pk = message.id = Message.objects.get(uuid=values["uuid"]).pk
     for name, value in values.items():
         setattr(message, name, value)
     if "uuid" in values:
-        # An updatedSMS may have come before the provider's answer did.
+        # An updatedSMS may have come before the provider's answer did; to be confirmed,
+        # it is put back for the webhook job, which is started at once.
         with organization_scope(message.organization):
-            apply_waiting_events(organization=message.organization, messages=[message])
+            if apply_waiting_events(organization=message.organization, messages=[message]):
+                kick_processing()
 
 
 def _keep_sent_attachment(message: Message, attachment: Attachment) -> None:
@@ -246,7 +274,13 @@ def delete_message(*, message: Message, user: User | None, actor_label: str = ""
         with axion.client_for(connection, interactive=True) as client:
             client.delete_sms(message.uuid)
     with organization_scope(organization):
-        Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), text="")
+        # Its text goes everywhere the portal keeps it: the row (and with it the search
+        # index: SQLite's FTS5 triggers, PostgreSQL's trigram index of the column), the
+        # stored webhook bodies, and the conversation's preview.
+        with transaction.atomic():
+            Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), text="")
+            redact_message_events(message_uuid=message.uuid)
+            refresh_preview(conversation_id=message.conversation_id)
         # The provider's delete is permanent: the portal's copies of its media go too.
         for media in Media.objects.filter(message=message):
             if media.file:
@@ -260,12 +294,27 @@ def may_send_or_delete(membership) -> bool:
     return membership is not None and membership.allows(Role.AGENT)
 
 
+STALE_REASON = "The send stopped before Axion answered."
+NO_RECORD = "Axion has no record of this message: it was not sent."
+
+
+def _mark_stale_sends_unknown(now: datetime) -> None:
+    """A send still SENDING after SEND_STALE_MINUTES lost its process (a send waits
+    seconds for its answer, never minutes): its outcome is unknown, and it is settled like
+    any other unknown send. The process, should it still answer, overwrites this."""
+    cutoff = now - timedelta(minutes=settings.SEND_STALE_MINUTES)
+    Message.objects.filter(status=MessageStatus.SENDING, created_at__lt=cutoff).update(
+        status=MessageStatus.UNKNOWN, status_reason=STALE_REASON, updated_at=now)
+
+
 def reconcile_unknown_sends(*, organization: Organization, now: datetime | None = None) -> int:
     """Look up sends whose outcome is unknown with getSMS (by number and time window) and
     adopt the provider's copy; after RECONCILE_GIVE_UP_MINUTES without a match, mark them
-    failed so a person can decide to send again. Returns how many were settled."""
+    failed so a person can decide to send again. Sends left SENDING by a process that died
+    are settled the same way. Returns how many were settled."""
     now = now or timezone.now()
     with organization_scope(organization):
+        _mark_stale_sends_unknown(now)
         unknown = list(Message.objects.filter(status=MessageStatus.UNKNOWN))
     if not unknown:
         return 0
@@ -288,8 +337,9 @@ def reconcile_unknown_sends(*, organization: Organization, now: datetime | None 
                                              "sent_at": match.time, "status_reason": ""})
                 settled += 1
             elif now - message.sent_at > timedelta(minutes=settings.RECONCILE_GIVE_UP_MINUTES):
-                _apply_send_result(message, {
-                    "status": MessageStatus.FAILED,
-                    "status_reason": "Axion has no record of this message: it was not sent."})
+                # What went wrong first (a lost answer, a stopped send), then the outcome.
+                first = message.status_reason[:300 - len(NO_RECORD) - 1]
+                _apply_send_result(message, {"status": MessageStatus.FAILED,
+                                             "status_reason": f"{first} {NO_RECORD}".strip()})
                 settled += 1
     return settled

@@ -9,7 +9,6 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_scopes import scopes_disabled
 
 import axion
 from accounts.models import Connection, Organization, User
@@ -22,6 +21,11 @@ from messaging.models import MessagingNumber
 
 log = logging.getLogger(__name__)
 
+# Said when the provider took the webhook but the number is another organization's active
+# number in the portal: neutral, so that it reveals nothing about that organization.
+NOT_ACTIVATED = ("This number could not be activated for this organization. If it is a "
+                 "number of your Axion account, contact support.")
+
 
 def sms_connection(organization: Organization) -> Connection | None:
     with organization_scope(organization):
@@ -30,32 +34,38 @@ def sms_connection(organization: Organization) -> Connection | None:
 
 def add_number(*, organization: Organization, number: str, label: str = "",
                actor: User | None = None, ip: str | None = None) -> MessagingNumber:
-    """Add a number to the organization and register its webhook URL with the provider.
+    """Add a number to the organization and register its webhook URL with the provider,
+    which activates it (register_webhook).
 
-    Raises ValidationError for a number that is not a US number or is taken. The number is
-    kept even when registration fails; `registration_error` says why.
+    Raises ValidationError for a number that is not a US number or that this organization
+    has already; whether another organization has it is never said. The number is kept,
+    inactive, when registration fails; `registration_error` says why.
     """
     try:
         e164 = parse_us_number(number)
     except ValueError as error:
         raise ValidationError({"number": str(error)}) from error
-    with scopes_disabled():
+    taken = ValidationError({"number": f"{e164} is already one of this organization's numbers."})
+    with organization_scope(organization):
         if MessagingNumber.objects.filter(number=e164).exists():
-            raise ValidationError({"number": f"{e164} is already a messaging number."})
+            raise taken
     messaging_number = MessagingNumber(organization=organization, number=e164, label=label)
     messaging_number.set_new_secret()
     try:
         with transaction.atomic():
             messaging_number.save()
     except IntegrityError as error:
-        raise ValidationError({"number": f"{e164} is already a messaging number."}) from error
+        raise taken from error
     audit(organization=organization, action="number.added", actor=actor, target=e164, ip=ip)
     register_webhook(number=messaging_number)
     return messaging_number
 
 
 def register_webhook(*, number: MessagingNumber) -> bool:
-    """Tell the provider the number's webhook URL (updateNumber); True when it accepted."""
+    """Tell the provider the number's webhook URL (updateNumber) with the organization's own
+    credentials; True when it accepted. Its acceptance is what makes the number the
+    organization's: an inactive number becomes active then, unless another organization
+    has it active (the provider decides, first come in the portal: NOT_ACTIVATED)."""
     connection = sms_connection(number.organization)
     error = ""
     if connection is None:
@@ -68,12 +78,30 @@ def register_webhook(*, number: MessagingNumber) -> bool:
             log.warning("updateNumber failed for organization %s: %s",
                         number.organization_id, type(failure).__name__)
             error = describe_provider_error(failure)
+    if not error and number.activated_at is None and not _activate(number):
+        log.warning("number %s of organization %s is active in another organization",
+                    number.pk, number.organization_id)
+        error = NOT_ACTIVATED
     number.registered_at = None if error else timezone.now()
     number.registration_error = error[:500]
     with organization_scope(number.organization):
         MessagingNumber.objects.filter(pk=number.pk).update(
             registered_at=number.registered_at, registration_error=number.registration_error)
     return not error
+
+
+def _activate(number: MessagingNumber) -> bool:
+    """Make the number active, unless another organization has it active already (the
+    one_active_number constraint decides, so two activations at once cannot both win)."""
+    now = timezone.now()
+    try:
+        with organization_scope(number.organization), transaction.atomic():
+            MessagingNumber.objects.filter(pk=number.pk, activated_at=None).update(
+                activated_at=now)
+    except IntegrityError:
+        return False
+    number.activated_at = now
+    return True
 
 
 def rotate_webhook_secret(*, number: MessagingNumber, actor: User | None = None,

@@ -1,14 +1,26 @@
-"""Jobs of the messaging app: webhook processing, sync, and the media archive."""
+"""Jobs of the messaging app: webhook processing, sync, the media archive, and the pruning
+of raw webhook bodies."""
 
 import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from accounts.jobs import for_each_organization
 from accounts.models import Connection, Organization
 from common.locks import job_lock
 from messaging import media as media_archive
+from messaging.models import EventState, WebhookEvent
 from messaging.sending import reconcile_unknown_sends
 from messaging.sync import sync_organization_messages
-from messaging.webhooks import pending_organizations, process_organization_events
+from messaging.webhooks import RETRY_LIMIT, pending_organizations, process_organization_events
+
+# Rows deleted per statement: short statements, so webhooks written meanwhile never wait
+# long for SQLite's lock (or for PostgreSQL's index maintenance).
+PRUNE_BATCH = 1000
 
 
 def process_webhook_events(organization_id: int | None = None) -> str:
@@ -47,3 +59,25 @@ def archive_media(organization_id: int | None = None) -> str:
         lambda organization: media_archive.archive_organization_media(
             organization=organization, deadline=deadline),
         organization_id=organization_id)
+
+
+def prune_webhook_events(organization_id: int | None = None) -> str:
+    """Delete the raw webhook requests older than WEBHOOK_RETENTION_DAYS (their bodies hold
+    message texts and numbers) once nothing is left to do with them: processed, rejected,
+    invalid, waiting (by then its message came through the sync, or never will) or failed
+    for good. Pending events, and failed ones still retried, are kept whatever their age."""
+    cutoff = timezone.now() - timedelta(days=settings.WEBHOOK_RETENTION_DAYS)
+    done = (Q(state__in=(EventState.PROCESSED, EventState.REJECTED, EventState.INVALID,
+                         EventState.WAITING))
+            | Q(state=EventState.FAILED, attempts__gte=RETRY_LIMIT))
+    deleted = 0
+    # One organization-wide run at a time; a second one finds the lock and leaves.
+    with job_lock("prune_webhook_events", ttl_seconds=600) as ok, scopes_disabled():
+        if not ok:
+            return "another run is pruning"
+        old = WebhookEvent.objects.filter(done, received_at__lt=cutoff)
+        if organization_id is not None:
+            old = old.filter(organization_id=organization_id)
+        while ids := list(old.order_by("id").values_list("id", flat=True)[:PRUNE_BATCH]):
+            deleted += WebhookEvent.objects.filter(pk__in=ids).delete()[0]
+    return f"{deleted} webhook events deleted"

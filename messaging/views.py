@@ -5,10 +5,11 @@ so they cost the same at any size; the provider is asked only to send, delete, o
 media file not archived yet. Live refresh polls the small `*_fragment` views.
 """
 
+import re
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +25,7 @@ from common.pagination import keyset_page
 from common.phone import normalize_number
 from messaging import sending
 from messaging.forms import ComposeForm
+from messaging.idempotency import IdempotencyKeyReused, SendInProgress
 from messaging.media import media_bytes
 from messaging.models import Conversation, Media, Message, MessageStatus, MessagingNumber
 from messaging.search import conversations_with_text
@@ -35,14 +37,17 @@ MESSAGE_ORDER = ("-sent_at", "-id")
 
 
 def _inbox_page(request):
-    conversations = Conversation.objects.select_related("own_number").filter(
-        last_message_at__isnull=False)
+    conversations = (Conversation.objects.visible_to(request.membership)
+                     .select_related("own_number").filter(last_message_at__isnull=False))
     own = request.GET.get("number", "")
-    if own.isdigit():
+    # The id of one of the organization's numbers, as the filter's links write it: ASCII
+    # digits that fit a database integer ("²" is a digit to str.isdigit, not to int()).
+    if re.fullmatch(r"[0-9]{1,18}", own):
         conversations = conversations.filter(own_number_id=int(own))
     if request.GET.get("unread"):
         conversations = conversations.filter(unread_count__gt=0)
-    query = request.GET.get("q", "").strip()
+    # No database keeps a NUL in text (PostgreSQL refuses one in a query): none is searched.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         digits = "".join(ch for ch in query if ch.isdigit())
         matches = conversations_with_text(query)
@@ -59,7 +64,8 @@ def inbox(request):
     query = request.GET.copy()
     query.pop("cursor", None)
     return render(request, "messaging/inbox.html", {
-        "page": page, "query": query.urlencode(), "numbers": MessagingNumber.objects.all(),
+        "page": page, "query": query.urlencode(),
+        "numbers": MessagingNumber.objects.visible_to(request.membership),
         "filters": request.GET, "may_send": sending.may_send_or_delete(request.membership)})
 
 
@@ -87,9 +93,16 @@ def _compose_form(data=None, files=None, *, request, reply):
     return ComposeForm(data, files, initial=initial, numbers=numbers, reply=reply)
 
 
+def _visible_conversation(request, pk) -> Conversation:
+    """The conversation if the member sees it; a 404 otherwise, as for another
+    organization's (allowed_users of its number, models.sees_every_number)."""
+    return get_object_or_404(Conversation.objects.visible_to(request.membership)
+                             .select_related("own_number"), pk=pk)
+
+
 @member_required
 def conversation(request, pk):
-    conversation = get_object_or_404(Conversation.objects.select_related("own_number"), pk=pk)
+    conversation = _visible_conversation(request, pk)
     if conversation.unread_count:
         Conversation.objects.filter(pk=pk).update(unread_count=0)
     may_send = sending.may_send_or_delete(request.membership)
@@ -102,7 +115,7 @@ def conversation(request, pk):
 
 @member_required
 def conversation_fragment(request, pk):
-    conversation = get_object_or_404(Conversation, pk=pk)
+    conversation = _visible_conversation(request, pk)
     if conversation.unread_count:
         # The member is looking at it: what arrives while the page is open is read.
         Conversation.objects.filter(pk=pk).update(unread_count=0)
@@ -131,8 +144,18 @@ def _send(request, form, *, own_number, recipients, group=False):
         # A number the member may not use (allowed_users): say so on the form; the generic
         # 403 page would blame the member's role.
         raise ValidationError({"from": str(error)}) from error
+    except SendInProgress as pending:
+        # The same form again (a double click, a reload) while the first send has no
+        # outcome: nothing is sent again; the first send's messages are what there is.
+        sent = pending.messages
+    except IdempotencyKeyReused as error:
+        raise ValidationError({NON_FIELD_ERRORS: "This form was already sent, with another "
+                                                 "message: open a new one to send this."}) \
+            from error
     for message in sent:
-        if message.status == MessageStatus.FAILED:
+        if message.status == MessageStatus.SENDING:
+            messages.info(request, f"To {', '.join(message.destinations)}: still being sent.")
+        elif message.status == MessageStatus.FAILED:
             messages.error(request, f"Not sent to {', '.join(message.destinations)}: "
                                     f"{message.status_reason}")
         elif message.status == MessageStatus.UNKNOWN:
@@ -150,7 +173,7 @@ def _form_errors(form, error: ValidationError) -> None:
 @role_required(Role.AGENT)
 @require_POST
 def reply(request, pk):
-    conversation = get_object_or_404(Conversation.objects.select_related("own_number"), pk=pk)
+    conversation = _visible_conversation(request, pk)
     form = _compose_form(request.POST, request.FILES, request=request, reply=True)
     if form.is_valid():
         try:
@@ -188,8 +211,8 @@ def compose(request):
 
 @role_required(Role.AGENT)
 def delete_message(request, pk):
-    message = get_object_or_404(Message.objects.select_related("conversation"), pk=pk,
-                                deleted_at=None)
+    message = get_object_or_404(Message.objects.visible_to(request.membership)
+                                .select_related("conversation"), pk=pk, deleted_at=None)
     if request.method == "POST":
         try:
             sending.delete_message(message=message, user=request.user, ip=client_ip(request))
@@ -204,7 +227,8 @@ def delete_message(request, pk):
 
 @member_required
 def media(request, pk):
-    item = get_object_or_404(Media.objects.select_related("message"), pk=pk)
+    item = get_object_or_404(Media.objects.visible_to(request.membership)
+                             .select_related("message"), pk=pk)
     if item.message.deleted_at is not None:
         raise Http404("The message was deleted.")
     try:

@@ -8,6 +8,7 @@ left behind. Processing is idempotent: the same event twice changes nothing.
 
 import functools
 import hmac
+import json
 import logging
 import threading
 import time
@@ -62,15 +63,17 @@ SQLITE_BUSY_WAIT = 30
 
 
 def number_for_secret(secret: str) -> MessagingNumber | None:
-    """The number whose webhook secret this is, for the rare answer that needs it before
-    anything is stored (a body too large). The lookup is by SHA-256 digest, so its timing
-    says nothing about the secret; the final comparison is constant-time anyway."""
+    """The active number whose webhook secret this is, for the rare answer that needs it
+    before anything is stored (a body too large): an inactive one is no number, like an
+    unknown secret. The lookup is by SHA-256 digest, so its timing says nothing about the
+    secret; the final comparison is constant-time anyway."""
     wanted = secret_digest(secret)
     with scopes_disabled():
         # Only what the endpoint needs: no join, no decryption.
         found = list(MessagingNumber.objects.only("id", "organization_id",
                                                   "webhook_secret_digest")
-                     .filter(webhook_secret_digest=wanted).order_by()[:1])
+                     .filter(webhook_secret_digest=wanted, activated_at__isnull=False)
+                     .order_by()[:1])
     number = found[0] if found else None
     if number is None or not hmac.compare_digest(number.webhook_secret_digest, wanted):
         return None
@@ -79,9 +82,10 @@ def number_for_secret(secret: str) -> MessagingNumber | None:
 
 def store_event(secret: str, *, body: bytes, headers: dict, event_type: str,
                 message_uuid: str, state: str, error: str) -> int | None:
-    """Store one webhook request for the number whose secret this is, in one statement
-    (INSERT ... SELECT from the number by digest); return the number's id, or None when the
-    secret is no number's and nothing was stored.
+    """Store one webhook request for the active number whose secret this is, in one
+    statement (INSERT ... SELECT from the number by digest); return the number's id, or None
+    when the secret is no active number's and nothing was stored (a number is active once
+    the provider accepted its webhook for the organization: docs/provider.md quirk 14).
 
     One round trip instead of a lookup and an insert. The database matches the secret's
     SHA-256 digest, so how long that comparison takes says nothing about the secret itself.
@@ -126,6 +130,7 @@ def _store_sql() -> str:
             f"(organization_id, number_id, {', '.join(columns)}, attempts) "
             f"SELECT organization_id, id, {', '.join(['%s'] * len(columns))}, 0 "
             f"FROM {quote(MessagingNumber._meta.db_table)} WHERE webhook_secret_digest = %s "
+            f"AND {quote(MessagingNumber._meta.get_field('activated_at').column)} IS NOT NULL "
             "RETURNING number_id")
 
 
@@ -366,6 +371,23 @@ def _settle_update(row: WebhookEvent, event: Event, message: Message | None,
             return
     apply_status(message=message, status=event.status)
     outcome.done.append(row)
+
+
+def redact_message_events(*, message_uuid: str) -> int:
+    """Take a deleted message's text out of the stored webhook bodies that carry it (a
+    newSMS), in the current organization's scope. Each row keeps its state and the rest of
+    its body, so it can still be processed and inspected. Returns how many were redacted."""
+    redacted = 0
+    for event in WebhookEvent.objects.filter(message_uuid=message_uuid).only("id", "body"):
+        try:
+            payload = json.loads(bytes(event.body))
+        except ValueError:
+            continue  # stored with a uuid, so it was checked as JSON; never seen
+        if isinstance(payload, dict) and payload.get("text"):
+            payload["text"] = ""
+            WebhookEvent.objects.filter(pk=event.pk).update(body=json.dumps(payload).encode())
+            redacted += 1
+    return redacted
 
 
 def _incoming_from_event(event: Event) -> IncomingMessage:

@@ -14,7 +14,12 @@ from django_q.models import Schedule
 
 from accounts.tasks import renew_tokens
 from faxes.tasks import sync_faxes
-from messaging.tasks import archive_media, process_webhook_events, sync_messages
+from messaging.tasks import (
+    archive_media,
+    process_webhook_events,
+    prune_webhook_events,
+    sync_messages,
+)
 from portal.tasks import heartbeat
 from sandbox.tasks import advance_due_messages
 
@@ -55,6 +60,9 @@ JOBS = [
         "and settle sends whose outcome is unknown."),
     Job("archive_media", archive_media, "MEDIA_ARCHIVE_MINUTES",
         "Copy MMS media into storage before the provider deletes it after 30 days."),
+    Job("prune_webhook_events", prune_webhook_events, "WEBHOOK_PRUNE_MINUTES",
+        "Delete raw webhook requests older than WEBHOOK_RETENTION_DAYS that are processed, "
+        "rejected, invalid, waiting or failed for good (never those still to process)."),
     Job("renew_tokens", renew_tokens, "TOKEN_RENEW_MINUTES",
         "Log in again for connections whose session token is missing or expires within "
         "5 days; mark those whose credentials are rejected."),

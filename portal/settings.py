@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from common.outbound import OutboundPolicy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -40,9 +42,23 @@ AXION_READ_TIMEOUT = env.float("AXION_READ_TIMEOUT", default=20.0)
 # Where a person waits for the answer (lookups, sends, deletes, media): one attempt, this
 # read timeout. Jobs use AXION_READ_TIMEOUT and retry what is safe to repeat.
 AXION_INTERACTIVE_READ_TIMEOUT = env.float("AXION_INTERACTIVE_READ_TIMEOUT", default=10.0)
+# Provider hosts the portal may call (names, addresses, ".domain"); empty: any public host.
+AXION_ALLOWED_HOSTS = env.list("AXION_ALLOWED_HOSTS", default=[])
+try:
+    OutboundPolicy(allowed_hosts=tuple(AXION_ALLOWED_HOSTS))
+except ValueError as error:
+    raise ImproperlyConfigured(f"AXION_ALLOWED_HOSTS: {error}") from error
+# Total seconds of one call to the provider: connecting, sending and reading the answer.
+AXION_CALL_DEADLINE_SECONDS = env.float("AXION_CALL_DEADLINE_SECONDS", default=30.0)
+# Largest JSON answer read from the provider (getMMSMedia's files: MMS_MEDIA_MAX_BYTES).
+AXION_MAX_REPLY_BYTES = env.int("AXION_MAX_REPLY_BYTES", default=2 * 1024 * 1024)
+# Seconds of provider calls that one organization gets in one run of a job.
+AXION_ORGANIZATION_BUDGET_SECONDS = env.float("AXION_ORGANIZATION_BUDGET_SECONDS",
+                                              default=60.0)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, its site requiring two-factor sign-in (accounts.admin_site).
+    "accounts.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +70,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_q",
     "axes",
+    # Two-factor sign-in: authenticator apps (TOTP) and recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "common",
     "accounts",
     "api",
@@ -73,9 +93,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether the session gave a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.tenancy.OrganizationMiddleware",
+    # Sends users who owe two-factor to set it up or give their code (reads memberships).
+    "accounts.two_factor.TwoFactorMiddleware",
     # Last, as django-axes asks: answers a locked-out login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -160,13 +184,18 @@ SMS_SYNC_BACKFILL_DAYS = env.int("SMS_SYNC_BACKFILL_DAYS", default=30)
 SMS_SYNC_OVERLAP_MINUTES = env.int("SMS_SYNC_OVERLAP_MINUTES", default=10)
 WEBHOOK_PROCESS_MINUTES = env.int("WEBHOOK_PROCESS_MINUTES", default=1)
 MEDIA_ARCHIVE_MINUTES = env.int("MEDIA_ARCHIVE_MINUTES", default=10)
+WEBHOOK_PRUNE_MINUTES = env.int("WEBHOOK_PRUNE_MINUTES", default=60)
 TOKEN_RENEW_MINUTES = env.int("TOKEN_RENEW_MINUTES", default=24 * 60)
 TOKEN_RENEW_DAYS = env.int("TOKEN_RENEW_DAYS", default=5)
 
-# Webhooks are unsigned: confirm each newSMS with getSMS by its uuid before it shows.
+# Webhooks are unsigned: confirm each newSMS and updatedSMS with getSMS by its uuid first.
 WEBHOOK_CONFIRM_NEW_SMS = env.bool("WEBHOOK_CONFIRM_NEW_SMS", default=True)
+# Raw webhook requests (message texts) are deleted this long after they arrived.
+WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
 # A send whose outcome is unknown and that getSMS does not find by then is marked failed.
 RECONCILE_GIVE_UP_MINUTES = env.int("RECONCILE_GIVE_UP_MINUTES", default=30)
+# A send still SENDING after this long lost its process: it is settled like an unknown one.
+SEND_STALE_MINUTES = env.int("SEND_STALE_MINUTES", default=5)
 # Largest media file the archive keeps.
 MMS_MEDIA_MAX_BYTES = env.int("MMS_MEDIA_MAX_BYTES", default=10 * 1024 * 1024)
 
@@ -212,6 +241,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Kept out of the failed attempts axes stores: the two-factor code field.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# Two-factor sign-in (accounts.two_factor): the name authenticator apps show, and no app
+# secret or recovery code on the admin's pages.
+OTP_TOTP_ISSUER = "Axion portal"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Password reset e-mails per hour and client address, and per hour and e-mail address; past
 # either, the same "check your e-mail" page answers and nothing is sent.
 PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=10)

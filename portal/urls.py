@@ -11,6 +11,8 @@ urlpatterns = [
     # First: the provider calls it for every message event, and patterns are tried in order.
     path("hooks/sms/<str:secret>/", receive_webhook, name="sms_webhook"),
     re_path(r"^hooks/", views.hook_not_found),
+    # Sign-in pages of the portal's own (two-factor, limits), before Django's and the admin's.
+    path("", include("accounts.auth_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", health.healthz, name="healthz"),

@@ -15,7 +15,8 @@ from messaging.models import Conversation, MessageSync
 @member_required
 def dashboard(request):
     connections = {c.kind: c for c in Connection.objects.all()}
-    unread = Conversation.objects.filter(unread_count__gt=0).aggregate(
+    unread = Conversation.objects.visible_to(request.membership).filter(
+        unread_count__gt=0).aggregate(
         conversations=Count("id"), messages=Sum("unread_count"))
     return render(request, "dashboard.html", {
         "fax_connection": connections.get(Connection.Kind.FAX),

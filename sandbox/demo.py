@@ -139,8 +139,10 @@ def register_portal_numbers(organization: Organization, account: SandboxAccount,
                 portal_number.save()
             sandbox_services.update_number(account=account, number=number,
                                            callback_url=portal_number.webhook_url)
+            # Set at the sandbox for this organization's account: registered, so active.
             MessagingNumber.objects.filter(pk=portal_number.pk).update(
-                registered_at=now, registration_error="")
+                registered_at=now, registration_error="",
+                activated_at=portal_number.activated_at or now)
 
 
 def _demo_user():

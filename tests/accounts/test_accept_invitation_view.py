@@ -66,17 +66,26 @@ def test_sign_up_with_a_weak_password_gets_a_field_error(client, invitation):
     assert not User.objects.filter(username="newbie").exists()
 
 
+@pytest.fixture
+def outsider_invitation(org, outsider):
+    """An invitation to `org` sent to the address of `outsider`'s account."""
+    return InvitationFactory(organization=org, role=Role.AGENT, token="outsider-token",
+                             email=outsider.user.email)
+
+
 def test_logged_in_existing_user_joins_and_lands_in_the_new_organization(outsider_client,
-                                                                         outsider, invitation,
+                                                                         outsider,
+                                                                         outsider_invitation,
                                                                          org):
-    response = outsider_client.post("/invitation/the-token/", follow=True)
+    response = outsider_client.post("/invitation/outsider-token/", follow=True)
     with scopes_disabled():
         assert Membership.objects.get(user=outsider.user, organization=org).role == Role.AGENT
     assert response.context["organization"] == org
 
 
-def test_logged_in_user_sees_a_join_button_and_no_sign_up_form(outsider_client, invitation):
-    response = outsider_client.get("/invitation/the-token/")
+def test_logged_in_user_sees_a_join_button_and_no_sign_up_form(outsider_client,
+                                                              outsider_invitation):
+    response = outsider_client.get("/invitation/outsider-token/")
     assert response.context["form"] is None
     assert b"You are logged in as" in response.content
 
@@ -125,3 +134,53 @@ def test_expired_link_cannot_be_accepted(client, invitation, time_machine):
 def test_revoked_link_shows_the_invalid_page(admin_client_, client, invitation):
     admin_client_.post(f"/organization/invitations/{invitation.pk}/revoke/")
     assert client.get("/invitation/the-token/").status_code == 404
+
+
+def test_signed_in_user_of_another_address_is_told_the_invitation_is_for_another(
+        outsider_client, invitation):
+    response = outsider_client.get("/invitation/the-token/")
+    assert response.status_code == 403
+    assert b"sent to another e-mail address" in response.content
+
+
+def test_page_for_another_address_does_not_show_the_invited_address(outsider_client,
+                                                                    invitation):
+    response = outsider_client.get("/invitation/the-token/")
+    assert invitation.email.encode() not in response.content
+
+
+def test_signed_in_user_of_another_address_cannot_join(outsider_client, outsider, invitation,
+                                                       org):
+    response = outsider_client.post("/invitation/the-token/")
+    assert response.status_code == 403
+    with scopes_disabled():
+        assert not Membership.objects.filter(user=outsider.user, organization=org).exists()
+        invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_signed_in_user_whose_address_differs_only_in_case_joins(outsider_client, outsider,
+                                                                 org):
+    InvitationFactory(organization=org, token="case-token", email=outsider.user.email.upper())
+    outsider_client.post("/invitation/case-token/")
+    with scopes_disabled():
+        assert Membership.objects.filter(user=outsider.user, organization=org).exists()
+
+
+def test_sign_up_creates_the_account_with_the_invited_address(client, invitation):
+    client.post("/invitation/the-token/", _signup(email="someone-else@example.test"))
+    assert User.objects.get(username="newbie").email == invitation.email
+
+
+def test_a_link_used_by_another_tab_is_refused_and_creates_no_account(client, invitation,
+                                                                      monkeypatch):
+    # The page found the invitation open, but another request took it before this one did.
+    from accounts import services
+
+    found = services.find_open_invitation("the-token")
+    services.accept_invitation(invitation=found,
+                               user=User.objects.create_user("first", invitation.email))
+    monkeypatch.setattr(services, "find_open_invitation", lambda token: found)
+    response = client.post("/invitation/the-token/", _signup())
+    assert response.status_code == 404
+    assert not User.objects.filter(username="newbie").exists()

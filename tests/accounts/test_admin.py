@@ -4,13 +4,14 @@ import pytest
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEntry, Connection
+from tests.accounts.two_factor_helpers import verified_client
 from tests.factories import AuditEntryFactory, ConnectionFactory, UserFactory
 
 
 @pytest.fixture
-def superuser_client(client, db):
-    client.force_login(UserFactory(username="staff", is_staff=True, is_superuser=True))
-    return client
+def superuser_client(db):
+    # The admin lets in a session that gave its two-factor code.
+    return verified_client(UserFactory(username="staff", is_staff=True, is_superuser=True))
 
 
 def _change_url(connection):

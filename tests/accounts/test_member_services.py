@@ -89,6 +89,6 @@ def test_find_open_invitation_looks_up_by_token_across_organizations(other_org):
 
 
 def test_accepting_as_a_member_keeps_the_existing_role(org, owner):
-    invitation = InvitationFactory(organization=org, role=Role.VIEWER)
+    invitation = InvitationFactory(organization=org, role=Role.VIEWER, email=owner.user.email)
     membership = services.accept_invitation(invitation=invitation, user=owner.user)
     assert membership.role == Role.OWNER

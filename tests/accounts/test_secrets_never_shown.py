@@ -13,6 +13,7 @@ from django_scopes import scopes_disabled
 from accounts.fields import decrypt
 from accounts.models import Connection
 from accounts.services import audit
+from tests.accounts.two_factor_helpers import verified_client
 from tests.factories import ConnectionFactory, UserFactory
 
 SECRETS = {"api_key": "AK-never-shown-3a7f", "password": "PW-never-shown-9c2e",
@@ -35,9 +36,9 @@ def connections(org):
 
 
 @pytest.fixture
-def superuser_client(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
+def superuser_client(db):
+    # The admin lets in a session that gave its two-factor code.
+    return verified_client(UserFactory(is_staff=True, is_superuser=True))
 
 
 def _assert_no_secret(response, shown):

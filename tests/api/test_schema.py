@@ -1,5 +1,6 @@
 """GET /api/v1/schema/ (OpenAPI 3) and /api/v1/docs/ (self-hosted Swagger UI)."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -8,6 +9,8 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
 from drf_spectacular.validation import validate_schema
+
+from common.filetypes import MMS_TYPES
 
 ENDPOINTS = {
     "/api/v1/faxes/": {"get"},
@@ -91,3 +94,63 @@ def test_the_docs_init_script_and_assets_are_served(db):
     assert script.status_code == 200
     assert "/api/v1/schema/" in script.content.decode()
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+
+def test_every_request_body_is_closed(schema):
+    """The API refuses a field it does not know: the schema says so."""
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if "requestBody" in operation:
+                ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                component = schema["components"]["schemas"][ref.split("/")[-1]]
+                assert component["additionalProperties"] is False, (method, path)
+
+
+def test_numbers_to_send_are_e164(schema):
+    body = schema["components"]["schemas"]["SendRequest"]["properties"]
+    e164 = "^\\+1[2-9][0-9]{2}[2-9][0-9]{6}$"
+    assert body["from"]["pattern"] == e164
+    assert body["to"]["items"]["pattern"] == e164
+
+
+def test_a_send_has_a_text_or_a_file_of_its_declared_type(schema):
+    variants = schema["components"]["schemas"]["SendRequest"]["oneOf"]
+    assert variants[0]["required"] == ["text"]
+    assert [v["properties"]["media_type"]["pattern"] for v in variants[1:]] == [
+        f"^{t}$" for t in sorted(MMS_TYPES)]
+    assert all(v["required"] == ["media", "media_type"] for v in variants[1:])
+
+
+@pytest.mark.parametrize("path", ["/api/v1/faxes/", "/api/v1/messages/"])
+def test_times_are_rfc_3339_date_times_never_empty(schema, path):
+    parameters = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+    for name in ("since", "until"):
+        assert parameters[name]["schema"] == {"type": "string", "format": "date-time"}
+
+
+def test_a_lookup_takes_references_or_a_day(schema):
+    [parameter] = schema["paths"]["/api/v1/faxes/lookup/"]["get"]["parameters"]
+    assert (parameter["in"], parameter["style"], parameter["explode"]) == ("query", "form", True)
+    assert parameter["required"] is True
+    lookup = schema["components"]["schemas"]["FaxLookupRequest"]
+    assert lookup["oneOf"] == [{"required": ["customer_field"]}, {"required": ["date"]}]
+    assert lookup["additionalProperties"] is False
+
+
+def test_a_conversation_id_is_a_positive_64_bit_integer(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/messages/"]["get"]["parameters"]}
+    assert parameters["conversation"]["schema"] == {
+        "type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+
+
+def test_a_cursor_is_base64url(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/faxes/"]["get"]["parameters"]}
+    assert parameters["cursor"]["schema"]["pattern"] == "^[A-Za-z0-9_-]*$"
+
+
+def test_the_idempotency_key_is_at_most_40_printable_characters(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/messages/"]["post"]["parameters"]}
+    header = parameters["Idempotency-Key"]["schema"]
+    assert header["maxLength"] == 40
+    assert re.fullmatch(header["pattern"].strip("^$"), "order-17 é")
+    assert not re.search(header["pattern"], "order\t17")

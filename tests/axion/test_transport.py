@@ -168,11 +168,11 @@ def test_error_strings_compare_without_case_or_space(provider, fax_transport, te
         fax_transport.login()
 
 
-def test_unlisted_error_keeps_the_provider_text(provider, fax_transport):
+def test_unlisted_error_keeps_the_providers_error_code(provider, fax_transport):
     answer(provider, "User_Login", {"RESULT": "ERROR", "MESSAGE": "ACCOUNT SUSPENDED"})
     with pytest.raises(errors.UnknownProviderError) as caught:
         fax_transport.login()
-    assert caught.value.provider_text == "ACCOUNT SUSPENDED"
+    assert caught.value.provider_code == "ACCOUNT SUSPENDED"
     assert "ACCOUNT SUSPENDED" in str(caught.value)
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django_scopes import scope
 
-from common.pagination import keyset_page
+from common.pagination import InvalidCursor, keyset_page
 from faxes.models import Fax
 from tests.faxes.factories import FaxFactory
 
@@ -114,3 +114,36 @@ def test_an_invalid_cursor_gives_the_first_page(faxes, cursor):
     first = keyset_page(Fax.objects.all(), ordering=NEWEST, cursor=None, size=10)
     assert page.items == first.items
     assert not page.has_previous
+
+
+# Valid ISO 8601 times whose instant in UTC falls outside the calendar a datetime holds
+# (year 0 and year 10000): a cursor the pages never issue, whose query would overflow.
+BEYOND_THE_CALENDAR = ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"]
+
+
+@pytest.mark.parametrize("when", BEYOND_THE_CALENDAR)
+def test_a_cursor_time_beyond_the_calendar_gives_the_first_page(faxes, when):
+    page = keyset_page(Fax.objects.all(), ordering=NEWEST, cursor=cursor_of([when, 1]), size=10)
+    first = keyset_page(Fax.objects.all(), ordering=NEWEST, cursor=None, size=10)
+    assert page.items == first.items
+    assert not page.has_previous
+
+
+@pytest.mark.parametrize("when", BEYOND_THE_CALENDAR)
+def test_a_strict_page_refuses_a_cursor_time_beyond_the_calendar(faxes, when):
+    with pytest.raises(InvalidCursor):
+        keyset_page(Fax.objects.all(), ordering=NEWEST, cursor=cursor_of([when, 1]), size=10,
+                    strict=True)
+
+
+def test_a_strict_page_refuses_a_cursor_time_without_an_offset(faxes):
+    with pytest.raises(InvalidCursor):
+        keyset_page(Fax.objects.all(), ordering=NEWEST,
+                    cursor=cursor_of(["2017-11-29T12:00:00", 1]), size=10, strict=True)
+
+
+def test_a_strict_page_refuses_a_cursor_with_a_character_outside_base64url(faxes):
+    issued = walk(NEWEST, 10)[0].next_cursor
+    with pytest.raises(InvalidCursor):
+        keyset_page(Fax.objects.all(), ordering=NEWEST, cursor=issued[:4] + "!!!!" + issued[4:],
+                    size=10, strict=True)

@@ -63,10 +63,32 @@ def test_filters_by_time(org, api):
     assert ids(response) == [inside.pk]
 
 
-def test_a_time_without_zone_is_utc(org, api):
+def test_a_time_in_another_zone_is_read_in_utc(org, api):
     FaxFactory(organization=org, sent_at=T0 - timedelta(minutes=1))
     inside = FaxFactory(organization=org, sent_at=T0)
-    assert ids(api.get(URL, {"since": "2024-03-01T12:00:00"})) == [inside.pk]
+    assert ids(api.get(URL, {"since": "2024-03-01T07:00:00-05:00"})) == [inside.pk]
+
+
+@pytest.mark.parametrize("since", ["2024-03-01T12:00:00", "2024-03-01", "2024-03-01 12:00:00Z",
+                                   "20240301T120000Z", "2024-03-01T12:00Z", ""])
+def test_a_time_that_is_not_rfc_3339_is_400(api, since):
+    response = api.get(URL, {"since": since})
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {"since": [
+        "Datetime has wrong format. Use one of these formats instead: RFC 3339 with its "
+        "offset, such as 2024-03-01T12:00:00Z."]}
+
+
+@pytest.mark.parametrize("until", ["9999-12-31T23:59:59-05:00", "9999-12-31T23:59:59.999999Z"])
+def test_a_time_beyond_the_calendar_bounds_nothing(org, api, until):
+    fax = FaxFactory(organization=org, sent_at=T0)
+    assert ids(api.get(URL, {"until": until, "since": "0001-01-01T00:00:00+05:00"})) == [fax.pk]
+
+
+def test_an_empty_time_range_is_an_empty_page(org, api):
+    FaxFactory(organization=org, sent_at=T0)
+    assert ids(api.get(URL, {"since": "2024-03-02T00:00:00Z",
+                             "until": "2024-03-01T00:00:00Z"})) == []
 
 
 def test_filters_by_number_in_any_format(org, api):
@@ -79,7 +101,6 @@ def test_filters_by_number_in_any_format(org, api):
 @pytest.mark.parametrize("query, field", [
     ({"status": "LOST"}, "status"),
     ({"since": "yesterday"}, "since"),
-    ({"since": "2024-03-02T00:00:00Z", "until": "2024-03-01T00:00:00Z"}, "until"),
     ({"page_size": "201"}, "page_size"),
     ({"page_size": "0"}, "page_size"),
     ({"cursor": "not-a-cursor"}, "cursor"),
@@ -94,7 +115,7 @@ def test_bad_filters_are_400_on_their_field(api, query, field):
 
 def test_blank_filters_are_ignored(org, api):
     fax = FaxFactory(organization=org)
-    assert ids(api.get(URL, {"status": "", "since": "", "number": ""})) == [fax.pk]
+    assert ids(api.get(URL, {"status": "", "customer_field": "", "number": ""})) == [fax.pk]
 
 
 def test_pages_follow_next_links(org, api):

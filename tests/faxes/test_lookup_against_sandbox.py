@@ -34,8 +34,11 @@ def account(live_server):
 
 
 @pytest.fixture
-def connection(org, account, live_server):
-    """The organization's fax connection to the sandbox; no token yet, so it logs in."""
+def connection(org, account, live_server, settings):
+    """The organization's fax connection to the sandbox; no token yet, so it logs in. The
+    portal's base URL is the live server's, so this is the sandbox's own URL, which the
+    portal calls while AXION_SANDBOX is on."""
+    settings.PORTAL_BASE_URL = live_server.url
     return ConnectionFactory(organization=org, api_url=live_server.url + "/sandbox/fax",
                              api_key=account.api_key, username=account.username,
                              password=account.password, time_zone="America/New_York")

@@ -1,10 +1,9 @@
 """GET /api/v1/faxes/lookup/: asking the provider live, by reference(s) or by day."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import requests
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from faxes.models import Fax
@@ -64,10 +63,12 @@ def test_a_reference_the_provider_does_not_know_is_not_found(fax_connection, pro
 
 @pytest.mark.parametrize("query, field", [
     ({}, "customer_field"),
-    ({"customer_field": "  "}, "customer_field"),
+    ({"customer_field": "  "}, "customer_field.0"),
     ({"customer_field": "test 1", "date": "2017-11-29"}, "date"),
     ({"date": "29/11/2017"}, "date"),
-    ({"date": "1999-12-31"}, "date"),
+    ({"date": "20171129"}, "date"),
+    ({"date": ""}, "date"),
+    ({"customer_field": ""}, "customer_field.0"),
     ({"customer_field": "x" * 256}, "customer_field.0"),
 ])
 def test_bad_input_is_400_on_its_field(fax_connection, api, query, field):
@@ -76,9 +77,14 @@ def test_bad_input_is_400_on_its_field(fax_connection, api, query, field):
     assert field in error_of(response)["fields"]
 
 
-def test_a_day_in_the_future_is_400(fax_connection, api):
-    day = timezone.now().date() + timedelta(days=2)
-    assert api.get(URL, {"date": day.isoformat()}).status_code == 400
+# The clock stands at 2024-03-01: 2024-03-03 is the day after tomorrow.
+@pytest.mark.parametrize("day", ["1999-12-31", "0001-01-01", "9999-12-31", "2024-03-03"])
+def test_a_day_without_faxes_at_the_provider_is_empty_without_asking(fax_connection, provider,
+                                                                       api, clock, day):
+    response = api.get(URL, {"date": day})
+    assert response.status_code == 200
+    assert response.json() == {"faxes": [], "not_found": []}
+    assert len(provider.calls) == 0
 
 
 def test_too_many_references_is_400(fax_connection, api):

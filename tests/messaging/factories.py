@@ -35,7 +35,8 @@ class SmsConnectionFactory(ConnectionFactory):
 
 
 class MessagingNumberFactory(ScopeFreeFactory):
-    """A number; pass `webhook_secret=` to know its URL (the digest follows it)."""
+    """An active number (the provider accepted its webhook); pass `webhook_secret=` to know
+    its URL (the digest follows it), `activated_at=None` for one not accepted yet."""
 
     class Meta:
         model = MessagingNumber
@@ -44,6 +45,7 @@ class MessagingNumberFactory(ScopeFreeFactory):
     number = factory.Sequence(lambda n: f"+1805642{n % 10000:04d}")
     webhook_secret = factory.Sequence(lambda n: f"webhook-secret-{n:04d}-9b7d4c1e5a3f8e2d6c0b")
     webhook_secret_digest = factory.LazyAttribute(lambda n: secret_digest(n.webhook_secret))
+    activated_at = factory.LazyFunction(timezone.now)
 
 
 class ConversationFactory(ScopeFreeFactory):

@@ -8,7 +8,7 @@ from requests.exceptions import ReadTimeout
 from accounts.models import AuditEntry
 from messaging.models import Message, MessageStatus
 from tests.factories import UserFactory
-from tests.messaging.factories import MessagingNumberFactory
+from tests.messaging.factories import MessageFactory, MessagingNumberFactory
 from tests.messaging.provider import OWN, accepted, answer, error, sent
 from tests.messaging.samples import GIF, TEXT, TOO_LARGE, upload
 
@@ -190,3 +190,13 @@ def test_double_click_sends_once_to_each_recipient(agent_client, provider):
     compose(agent_client, to="3105550142, 2135550100", token="double")
     assert len(sent(provider, "sendSMS")) == 2
     assert [m.uuid for m in stored()] == ["out-0001", "out-0002"]
+
+
+def test_form_sent_again_while_the_first_is_still_sending_says_so(agent_client, provider,
+                                                                    org, number):
+    MessageFactory(conversation__own_number=number, conversation__participants="+13105550142",
+                   uuid="local-0001",
+                   status=MessageStatus.SENDING, idempotency_key="twice:+13105550142")
+    html = compose(agent_client, token="twice", follow=True).content.decode()
+    assert "+13105550142: still being sent" in html
+    assert sent(provider, "sendSMS") == []

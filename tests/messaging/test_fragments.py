@@ -10,7 +10,7 @@ from messaging.models import Conversation, Direction, MessageStatus
 from messaging.tasks import process_webhook_events
 from tests.clock import NOW
 from tests.messaging.factories import ConversationFactory, MessageFactory, WebhookEventFactory
-from tests.messaging.provider import OTHER, updated_sms
+from tests.messaging.provider import OTHER, OWN, answer, message, messages_reply, updated_sms
 
 INBOX_FRAGMENT = reverse("inbox_fragment")
 
@@ -58,9 +58,11 @@ def test_conversation_fragment_shows_a_new_message(viewer_client, conversation):
 
 
 def test_conversation_fragment_shows_the_providers_confirmation(viewer_client, conversation,
-                                                                sms):
+                                                                sms, provider):
     MessageFactory(conversation=conversation, uuid="out-0001", status=MessageStatus.QUEUED,
                    sent_at=NOW - timedelta(minutes=2))
+    answer(provider, "getSMS", messages_reply(message("out-0001", src=OWN, dst=[OTHER],
+                                                      status="SENT")))
     assert ">Queued</span>" in viewer_client.get(url(conversation)).content.decode()
     WebhookEventFactory(number=conversation.own_number, payload=updated_sms("out-0001"))
     process_webhook_events()

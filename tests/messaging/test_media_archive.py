@@ -87,6 +87,15 @@ def test_media_larger_than_the_limit_is_rejected(provider, media, settings):
     assert (reloaded(media).state, reloaded(media).size) == (MediaState.REJECTED, len(PNG))
 
 
+def test_media_larger_than_the_transport_reads_is_rejected_not_retried(provider, media,
+                                                                       settings):
+    # The transport stops reading past its cap: fetching it again would stop there again.
+    settings.MMS_MEDIA_MAX_BYTES = settings.AXION_MAX_REPLY_BYTES = len(PNG) - 1
+    answer(provider, "getMMSMedia", PNG, content_type="image/png")
+    archive_media()
+    assert reloaded(media).state == MediaState.REJECTED
+
+
 def test_media_the_provider_deleted_is_marked_gone(provider, media):
     answer(provider, "getMMSMedia", error("NOT FOUND"))
     archive_media()

@@ -112,14 +112,37 @@ def test_filters_by_conversation(number, conversation, api):
     ({"direction": "sideways"}, "direction"),
     ({"status": "LOST"}, "status"),
     ({"since": "soon"}, "since"),
-    ({"until": "2024-01-01T00:00:00Z", "since": "2024-02-01T00:00:00Z"}, "until"),
+    ({"since": ""}, "since"),
+    ({"until": "2024-02-28T09:00:00"}, "until"),
     ({"conversation": "first"}, "conversation"),
+    ({"conversation": ""}, "conversation"),
+    ({"conversation": "5.0"}, "conversation"),
     ({"page_size": "1000"}, "page_size"),
 ])
 def test_bad_filters_are_400_on_their_field(api, query, field):
     response = api.get(URL, query)
     assert response.status_code == 400
     assert field in error_of(response)["fields"]
+
+
+def test_a_conversation_id_beyond_any_integer_is_400_saying_the_largest(api):
+    response = api.get(URL, {"conversation": "10000000000000000000000000"})
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {"conversation": [
+        "Ensure this value is less than or equal to 9223372036854775807."]}
+
+
+def test_an_empty_time_range_is_an_empty_page(conversation, api):
+    MessageFactory(conversation=conversation, sent_at=T0)
+    response = api.get(URL, {"since": "2024-03-01T00:00:00Z", "until": "2024-02-01T00:00:00Z"})
+    assert uuids(response) == []
+
+
+@pytest.mark.parametrize("query", [{"until": "9999-12-31T23:59:59-05:00"},
+                                   {"since": "0001-01-01T00:00:00+05:00"}])
+def test_a_time_beyond_the_calendar_bounds_nothing(conversation, api, query):
+    message = MessageFactory(conversation=conversation, sent_at=T0)
+    assert uuids(api.get(URL, query)) == [message.uuid]
 
 
 def test_pages_follow_next_links(conversation, api):

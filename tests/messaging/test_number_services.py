@@ -11,7 +11,6 @@ from accounts.models import AuditEntry
 from messaging.models import WebhookEvent, secret_digest
 from messaging.services import add_number, register_webhook, rotate_webhook_secret
 from tests.clock import NOW
-from tests.messaging.factories import MessagingNumberFactory
 from tests.messaging.provider import answer, error, new_sms, sent
 
 OK = {"RESULT": "OK"}
@@ -55,12 +54,6 @@ def test_number_that_is_not_us_is_refused(org, sms, provider):
     with pytest.raises(ValidationError, match="US numbers"):
         add_number(organization=org, number="+44 20 7946 0958")
     assert len(provider.calls) == 0
-
-
-def test_number_taken_by_another_organization_is_refused(org, other_org, sms, provider):
-    MessagingNumberFactory(organization=other_org, number="+18056421414")
-    with pytest.raises(ValidationError, match="already a messaging number"):
-        add_number(organization=org, number="18056421414")
 
 
 def test_number_is_kept_when_registration_fails(org, sms, provider):

@@ -113,10 +113,12 @@ def test_file_type_is_checked_by_content_not_by_name(agent_client, conversation,
     assert sent(provider, "sendSMS") == []
 
 
-def test_number_the_agent_may_not_use_is_refused_clearly(agent_client, conversation,
-                                                         provider):
+def test_number_an_admin_may_not_use_is_refused_clearly(admin_client_, conversation,
+                                                        provider):
+    # Admins see every number's conversations, but send only from those they may use (an
+    # agent left off the list does not see the conversation: test_number_visibility.py).
     conversation.own_number.allowed_users.add(UserFactory())
-    response = reply(agent_client, conversation)
+    response = reply(admin_client_, conversation)
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [f"You may not send from {OWN}."]
     assert (stored(), sent(provider, "sendSMS")) == ([], [])
@@ -165,6 +167,17 @@ def test_double_click_sends_once(agent_client, conversation, provider):
     assert len(sent(provider, "sendSMS")) == 1
     with scopes_disabled():
         assert AuditEntry.objects.filter(action="message.sent").count() == 1
+
+
+def test_same_token_with_another_text_is_refused_and_sends_nothing(agent_client, conversation,
+                                                                  provider):
+    # The browser's back button brings the sent form back, token and all; it was edited.
+    answer(provider, "sendSMS", accepted())
+    reply(agent_client, conversation, text="On my way", token="once")
+    response = reply(agent_client, conversation, text="Running late", token="once")
+    assert response.status_code == 400
+    assert "already sent" in response.context["form"].non_field_errors()[0]
+    assert len(sent(provider, "sendSMS")) == 1
 
 
 def test_a_new_token_is_a_new_send(agent_client, conversation, provider):

@@ -147,14 +147,15 @@ def test_sync_media_empty_string_is_no_media(provider):
         assert not Media.objects.exists()
 
 
-def test_waiting_update_is_applied_when_its_message_arrives_by_sync(provider, number):
+def test_waiting_update_is_put_back_for_confirmation_when_its_message_arrives_by_sync(
+        provider, number):
     event = WebhookEventFactory(number=number, payload=updated_sms("out-1", status="SENT"),
                                 state=EventState.WAITING)
     answer(provider, "getSMS", messages_reply(
         message("out-1", src=OWN, dst=["+13105550100"], status="QUEUED", time=at(1))))
     sync_messages()
     event.refresh_from_db()
-    assert (stored_messages()[0].status, event.state) == ("SENT", EventState.PROCESSED)
+    assert (stored_messages()[0].status, event.state) == ("QUEUED", EventState.PENDING)
 
 
 @pytest.mark.parametrize("webhook_first", [True, False], ids=["webhook-first", "sync-first"])

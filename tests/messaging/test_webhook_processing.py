@@ -169,7 +169,7 @@ def test_replayed_new_sms_changes_nothing(client, number, sms, provider, clock):
     assert states() == [EventState.PROCESSED, EventState.PROCESSED]
 
 
-def test_replayed_updated_sms_changes_nothing(number, org):
+def test_replayed_updated_sms_changes_nothing(number, org, confirmation_off):
     MessageFactory(conversation__own_number=number, uuid="out-1", status="QUEUED")
     event(number, updated_sms("out-1", status="SENT"))
     process_webhook_events()
@@ -181,7 +181,7 @@ def test_replayed_updated_sms_changes_nothing(number, org):
 
 # --- Status updates ---------------------------------------------------------------------
 
-def test_updated_sms_moves_a_queued_message_to_sent(number):
+def test_updated_sms_moves_a_queued_message_to_sent(number, confirmation_off):
     MessageFactory(conversation__own_number=number, uuid="out-1", status="QUEUED")
     event(number, updated_sms("out-1", status="SENT"))
     process_webhook_events()
@@ -189,7 +189,7 @@ def test_updated_sms_moves_a_queued_message_to_sent(number):
     assert states() == [EventState.PROCESSED]
 
 
-def test_queued_after_sent_stays_sent(number):
+def test_queued_after_sent_stays_sent(number, confirmation_off):
     MessageFactory(conversation__own_number=number, uuid="out-1", status="QUEUED")
     event(number, updated_sms("out-1", status="SENT"))
     event(number, updated_sms("out-1", status="QUEUED"))
@@ -212,9 +212,10 @@ def test_waiting_update_is_not_taken_up_again_by_later_runs(number, provider):
 
 
 def test_waiting_update_is_applied_when_its_message_arrives_by_webhook(number, sms, provider):
-    # A message sent from the provider's own web page, announced by newSMS after its update.
+    # A message sent from the provider's own web page, announced by newSMS after its update;
+    # the update is confirmed in the same run.
     answer(provider, "getSMS", messages_reply(
-        message("out-1", src=OWN, dst=["+13105550100"], status="QUEUED")))
+        message("out-1", src=OWN, dst=["+13105550100"], status="SENT")))
     event(number, updated_sms("out-1", status="SENT"))
     process_webhook_events()
     event(number, new_sms("out-1", source=OWN))

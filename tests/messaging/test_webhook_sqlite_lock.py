@@ -51,13 +51,15 @@ def portal(tmp_path):
 
     manage("migrate", "--no-input")
     manage("shell", "--no-imports", "-c", (
+        "from django.utils import timezone\n"
         "from django_scopes import scopes_disabled\n"
         "from accounts.models import Organization\n"
         "from messaging.models import MessagingNumber, secret_digest\n"
         "with scopes_disabled():\n"
         "    org = Organization.objects.create(name='Lock', slug='lock')\n"
         f"    MessagingNumber.objects.create(organization=org, number='{NUMBER}',\n"
-        f"        webhook_secret='{SECRET}', webhook_secret_digest=secret_digest('{SECRET}'))\n"))
+        f"        webhook_secret='{SECRET}', webhook_secret_digest=secret_digest('{SECRET}'),\n"
+        "        activated_at=timezone.now())\n"))
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "portal.wsgi", "-c",
                                "gunicorn.conf.py"], cwd=ROOT, env=env, stdout=log, stderr=log)

@@ -65,6 +65,18 @@ def test_dashboard_does_not_count_another_organizations_unread(viewer_client, or
     assert b"No unread messages" in response.content
 
 
+def test_dashboard_counts_only_conversations_of_numbers_the_member_may_use(viewer_client,
+                                                                        viewer, org):
+    conversation = _conversation(org, 4)
+    with scopes_disabled():
+        conversation.own_number.allowed_users.add(UserFactory())  # someone else's number
+    response = viewer_client.get("/")
+    assert b"No unread messages" in response.content
+    with scopes_disabled():
+        conversation.own_number.allowed_users.add(viewer.user)
+    assert b"4 unread" in viewer_client.get("/").content  # the control: now theirs too
+
+
 def test_dashboard_without_connections_says_what_to_do(owner_client):
     response = owner_client.get("/")
     assert b"Connect your Axion account" in response.content

@@ -2,7 +2,8 @@
 
 from django_q.models import Schedule
 
-from portal.jobs import JOBS, sync_schedules
+from messaging.tasks import prune_webhook_events
+from portal.jobs import JOBS, job_named, sync_schedules
 
 
 def _count_by_name():
@@ -33,3 +34,9 @@ def test_sync_updates_the_interval_from_settings(db, settings):
     sync_schedules()
     schedule = Schedule.objects.get(name=job.name)
     assert (schedule.func, schedule.minutes, schedule.repeats) == (job.func, 17, -1)
+
+
+def test_webhook_pruning_is_a_job_with_its_interval_setting(settings):
+    job = job_named("prune_webhook_events")
+    assert (job.task, job.interval_setting) == (prune_webhook_events, "WEBHOOK_PRUNE_MINUTES")
+    assert job.minutes == settings.WEBHOOK_PRUNE_MINUTES == 60

@@ -6,15 +6,16 @@ import pytest
 import responses
 
 from sandbox.models import SandboxMessage
+from tests.accounts.two_factor_helpers import verified_client
 from tests.factories import UserFactory
 from tests.sandbox.callback import CALLBACK
 from tests.sandbox.factories import SandboxFaxFactory, SandboxMediaFactory
 
 
 @pytest.fixture
-def staff_client(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
+def staff_client(db):
+    # The admin lets in a session that gave its two-factor code.
+    return verified_client(UserFactory(is_staff=True, is_superuser=True))
 
 
 @pytest.mark.parametrize("model", ["sandboxaccount", "sandboxtoken", "sandboxnumber",

@@ -2,6 +2,8 @@
 
 Connections are ordinary `Connection` rows whose api_url is the live server's
 /sandbox/fax or /sandbox/sms (loopback only), with the credentials of a sandbox account.
+The portal's base URL is the live server's, as in `make run`: those are the sandbox's own
+URLs, which the portal calls while AXION_SANDBOX is on, over http on loopback included.
 Transports get a `sleep` that fails the test: nothing here may need a retry.
 """
 
@@ -15,6 +17,11 @@ from tests.sandbox.factories import SandboxAccountFactory, SandboxNumberFactory
 
 def no_sleep(seconds):
     pytest.fail(f"the client wanted to retry after {seconds} s")
+
+
+@pytest.fixture(autouse=True)
+def portal_on_the_live_server(settings, live_server):
+    settings.PORTAL_BASE_URL = live_server.url
 
 
 @pytest.fixture
