@@ -146,6 +146,8 @@ def test_signed_in_user_of_another_address_is_told_the_invitation_is_for_another
 def test_page_for_another_address_does_not_show_the_invited_address(outsider_client,
                                                                     invitation):
     response = outsider_client.get("/invitation/the-token/")
+    assert response.status_code == 403
+    assert b"sent to another e-mail address" in response.content
     assert invitation.email.encode() not in response.content
 
 

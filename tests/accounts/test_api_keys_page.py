@@ -43,8 +43,11 @@ def test_the_list_shows_prefix_scopes_and_last_use_never_the_key(org, owner_clie
 
 
 def test_the_list_shows_only_this_organizations_keys(org, other_org, owner_client):
+    make_key(org, name="Our key")
     make_key(other_org, name="Their key")
-    assert "Their key" not in owner_client.get(URL).content.decode()
+    page = owner_client.get(URL).content.decode()
+    assert "Our key" in page
+    assert "Their key" not in page
 
 
 def test_creating_shows_the_key_once_and_it_works(org, owner_client, owner):

@@ -47,6 +47,7 @@ def test_admin_connects_the_fax_api(admin_client_, org):
 
 def test_sms_form_has_no_time_zone(admin_client_):
     response = admin_client_.get(SMS)
+    assert "api_key" in response.context["form"].fields
     assert "time_zone" not in response.context["form"].fields
 
 
@@ -106,6 +107,8 @@ def test_edit_form_shows_only_the_own_organizations_connection(outsider_client, 
     ConnectionFactory(organization=org, api_url="https://harbor-only.example/api",
                       username="harbor-login")
     response = outsider_client.get(FAX)
+    # the control: the form where a connection's address and username would be filled in
+    assert b'name="api_url"' in response.content and b'name="username"' in response.content
     assert response.context["connection"].pk is None
     assert b"harbor-only.example" not in response.content
     assert b"harbor-login" not in response.content

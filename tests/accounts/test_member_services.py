@@ -36,9 +36,10 @@ def test_last_owner_cannot_be_removed_or_leave(owner):
 
 
 def test_an_owner_leaves_when_another_owner_remains(owner, org):
-    MembershipFactory(organization=org, role=Role.OWNER)
+    other_owner = MembershipFactory(organization=org, role=Role.OWNER)
     with organization_scope(org):
         services.remove_member(actor_membership=owner, membership=owner)
+        assert Membership.objects.filter(pk=other_owner.pk).exists()
         assert not Membership.objects.filter(pk=owner.pk).exists()
 
 

@@ -25,6 +25,8 @@ def test_members_page_lists_only_the_own_organizations_members(owner_client, own
 
 def test_viewer_does_not_see_the_invitation_form(viewer_client):
     response = viewer_client.get(MEMBERS)
+    assert response.status_code == 200
+    assert b"Members of Harbor Clinic" in response.content
     assert b"Invite a member" not in response.content
 
 

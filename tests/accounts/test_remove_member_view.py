@@ -36,9 +36,10 @@ def test_admin_gets_403_for_removing_an_owner(admin_client_, owner):
     assert _exists(owner)
 
 
-def test_owner_removes_another_owner(owner_client, org):
+def test_owner_removes_another_owner(owner_client, owner, org):
     co_owner = MembershipFactory(organization=org, role=Role.OWNER)
     owner_client.post(_remove_url(co_owner))
+    assert _exists(owner)  # the control: only the removed membership is gone
     assert not _exists(co_owner)
 
 
@@ -55,8 +56,9 @@ def test_last_owner_cannot_leave(owner_client, owner):
 
 
 def test_owner_leaves_when_another_owner_remains(owner_client, owner, org):
-    MembershipFactory(organization=org, role=Role.OWNER)
+    other_owner = MembershipFactory(organization=org, role=Role.OWNER)
     owner_client.post(_remove_url(owner))
+    assert _exists(other_owner)
     assert not _exists(owner)
 
 

@@ -52,6 +52,7 @@ def test_no_token_is_none(connection):
 def test_token_expires_after_30_days(connection):
     store = ConnectionTokenStore(connection)
     store.save(TOKEN, timezone.now() + timedelta(days=30))
+    assert store.get() == TOKEN  # the control: valid until then
     with time_machine.travel(timezone.now() + timedelta(days=30, seconds=1)):
         assert store.get() is None
 
@@ -59,6 +60,8 @@ def test_token_expires_after_30_days(connection):
 def test_token_close_to_expiry_is_not_used(connection):
     store = ConnectionTokenStore(connection)
     store.save(TOKEN, timezone.now() + EXPIRY_MARGIN - timedelta(seconds=1))
+    # the control: the token is stored, only its nearness to expiry keeps it from use
+    assert Connection._base_manager.get(pk=connection.pk).session_token == TOKEN
     assert store.get() is None
 
 

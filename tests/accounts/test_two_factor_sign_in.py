@@ -52,7 +52,7 @@ def test_the_password_alone_leads_to_the_second_step(client, owner, device):
 
 
 def test_the_password_alone_does_not_sign_in(client, owner, device):
-    _password(client, owner.user)
+    assert _password(client, owner.user).url == VERIFY  # the control: the password was right
     assert not _signed_in(client)
 
 
@@ -80,6 +80,7 @@ def test_a_code_used_once_does_not_sign_in_again(client, owner, device):
     code = code_now(device)
     _password(client, owner.user)
     client.post(VERIFY, {"code": code})
+    assert _signed_in(client)  # the control: the code was right the first time
     client.logout()
     _password(client, owner.user)
     client.post(VERIFY, {"code": code})

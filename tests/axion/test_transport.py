@@ -38,6 +38,7 @@ def test_call_without_token_logs_in_first_and_stores_token_for_30_days(provider,
 def test_stored_token_is_reused_without_login(provider, fax_transport):
     answer(provider, "Fax_Status", OK)
     fax_transport.call("Fax_Status", repeatable=True)
+    assert sent(provider, "Fax_Status")[0]["SESSION_TOKEN"] == TOKEN
     assert sent(provider, "User_Login") == []
 
 
@@ -275,6 +276,7 @@ def test_lost_answer_with_outcome_unknown_flag_raises_outcome_unknown(provider, 
 
 
 def test_outcome_unknown_is_not_a_transport_error():
+    assert issubclass(errors.OutcomeUnknown, errors.AxionError)  # the control: an Axion error
     assert not issubclass(errors.OutcomeUnknown, errors.TransportError)
 
 

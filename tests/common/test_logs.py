@@ -79,4 +79,5 @@ def test_the_gunicorn_access_log_cuts_webhook_secrets():
 
     logger = RedactingGunicornLogger(Config())
     atoms = logger.atoms(Response(), Request(), environ, datetime.timedelta(seconds=0.01))
+    assert atoms["r"] == "POST /hooks/sms/***/ HTTP/1.1"  # the control: the line has the path
     assert "s3cr3t" not in atoms["U"] and "s3cr3t" not in atoms["r"]

@@ -41,6 +41,7 @@ def test_today_is_the_organizations_day(org):
 
 def test_other_organizations_faxes_are_not_counted(org, other_org):
     FaxFactory(organization=other_org, sent_at=utc(29, 15))
+    assert counts_today(other_org, now=EVENING)["SENT"] == 1  # the control: a fax of today
     assert counts_today(org, now=EVENING)["SENT"] == 0
 
 

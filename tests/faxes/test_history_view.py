@@ -180,5 +180,6 @@ def test_an_outsider_cannot_page_into_the_organizations_faxes(viewer_client, out
                                                               org):
     many(org, 60)
     link = next_page_link(viewer_client.get(HISTORY))
+    assert table_rows(viewer_client.get(HISTORY + link))  # the control: the link pages on
     response = outsider_client.get(HISTORY + link)
     assert table_rows(response) == []

@@ -218,8 +218,10 @@ def test_without_a_fax_connection_the_lookup_says_how_to_add_one(org, provider):
 
 
 def test_a_lookup_never_returns_another_organizations_faxes(org, other_org, provider):
-    FaxFactory(organization=other_org, customer_field="test 1")
+    theirs = FaxFactory(organization=other_org, customer_field="test 1")
     answer(provider, "Fax_Status", requests.ConnectionError("refused"))
     connection_for(org)
     result = lookup_references(organization=org, references=["test 1"])
+    # the control: their own lookup of the same reference finds the fax
+    assert lookup_references(organization=other_org, references=["test 1"]).faxes == [theirs]
     assert result.faxes == []

@@ -168,6 +168,7 @@ def test_a_good_sync_after_an_error_is_no_longer_failing(clock, provider, org):
     connection_for(org)
     answer(provider, "All_Faxes_Status", "", status=503)
     sync_faxes()
+    assert sync_of(org).failing  # the control: the 503 did make it fail
     provider.replace("POST", FAX_URL, body=bodies.ALL_FAXES_OK)
     clock.move_to(NOON + timedelta(minutes=5), tick=False)
     sync_faxes()
@@ -234,9 +235,19 @@ def test_an_organization_already_being_synced_is_skipped(clock, all_faxes, org):
     assert len(all_faxes.calls) == 0
 
 
-def test_the_lock_is_released_after_the_run(clock, all_faxes, org):
+def test_the_lock_is_released_after_the_run(clock, all_faxes, org, monkeypatch):
+    from faxes import tasks
+
     connection_for(org)
+    held, sync = [], tasks.sync_organization
+
+    def sync_and_look(**kwargs):
+        held.extend(JobLock.objects.values_list("name", flat=True))
+        return sync(**kwargs)
+
+    monkeypatch.setattr(tasks, "sync_organization", sync_and_look)
     sync_faxes()
+    assert held == [f"sync_faxes:{org.pk}"]  # the control: the run held its lock
     assert not JobLock.objects.exists()
 
 

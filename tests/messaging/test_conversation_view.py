@@ -120,6 +120,7 @@ def test_viewer_sees_no_composer_and_no_delete(viewer_client, conversation):
     message = MessageFactory(conversation=conversation)
     response = viewer_client.get(url(conversation))
     html = response.content.decode()
+    assert message.text in html
     assert response.context["form"] is None
     assert reverse("reply", args=[conversation.pk]) not in html
     assert reverse("delete_message", args=[message.pk]) not in html

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_scopes import scopes_disabled
 
 from tests.api.helpers import error_of
 from tests.messaging.factories import ConversationFactory, MessagingNumberFactory
@@ -27,8 +28,12 @@ def test_lists_conversations_latest_activity_first(number, other_org, api):
 
 
 def test_conversations_without_messages_are_left_out(number, api):
-    ConversationFactory(own_number=number, last_message_at=None)
+    silent = ConversationFactory(own_number=number, last_message_at=None)
     assert ids(api.get(URL)) == []
+    with scopes_disabled():
+        silent.last_message_at = T0
+        silent.save()
+    assert ids(api.get(URL)) == [silent.pk]  # the control: listed once a message came
 
 
 def test_a_conversation_has_its_numbers_and_last_message(number, api):

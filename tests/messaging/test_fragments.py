@@ -9,7 +9,12 @@ from django_scopes import scopes_disabled
 from messaging.models import Conversation, Direction, MessageStatus
 from messaging.tasks import process_webhook_events
 from tests.clock import NOW
-from tests.messaging.factories import ConversationFactory, MessageFactory, WebhookEventFactory
+from tests.messaging.factories import (
+    ConversationFactory,
+    MessageFactory,
+    MessagingNumberFactory,
+    WebhookEventFactory,
+)
 from tests.messaging.provider import OTHER, OWN, answer, message, messages_reply, updated_sms
 
 INBOX_FRAGMENT = reverse("inbox_fragment")
@@ -30,8 +35,13 @@ def test_outsider_gets_404_for_a_conversation(outsider_client, conversation):
     assert outsider_client.get(url(conversation)).status_code == 404
 
 
-def test_outsider_does_not_see_the_organizations_conversations(outsider_client, conversation):
-    assert OTHER not in outsider_client.get(INBOX_FRAGMENT).content.decode()
+def test_outsider_does_not_see_the_organizations_conversations(outsider_client, outsider,
+                                                                conversation):
+    ConversationFactory(own_number=MessagingNumberFactory(organization=outsider.organization),
+                        participants="+13105550177", last_message_at=NOW)
+    html = outsider_client.get(INBOX_FRAGMENT).content.decode()
+    assert "+13105550177" in html  # the control: their own organization's conversation
+    assert OTHER not in html
 
 
 def test_inbox_fragment_shows_a_new_conversation(viewer_client, number):
@@ -80,6 +90,7 @@ def test_conversation_fragment_marks_what_arrives_read(viewer_client, conversati
 def test_viewer_fragment_has_no_delete(viewer_client, conversation):
     message = MessageFactory(conversation=conversation)
     html = viewer_client.get(url(conversation)).content.decode()
+    assert message.text in html
     assert reverse("delete_message", args=[message.pk]) not in html
 
 

@@ -38,8 +38,12 @@ def test_conversations_are_listed_newest_first(viewer_client, number):
 
 
 def test_conversation_without_messages_is_not_listed(viewer_client, number):
-    ConversationFactory(own_number=number, last_message_at=None)
+    silent = ConversationFactory(own_number=number, last_message_at=None)
     assert listed(viewer_client.get(INBOX)) == []
+    with scopes_disabled():
+        silent.last_message_at = NOW
+        silent.save()
+    assert listed(viewer_client.get(INBOX)) == [silent.pk]  # the control: once a message came
 
 
 def test_row_shows_party_own_number_and_preview(viewer_client, number):
@@ -69,7 +73,9 @@ def test_unread_conversation_has_a_badge(viewer_client, number):
 
 def test_read_conversation_has_no_badge(viewer_client, number):
     chat(number, unread_count=0)
-    assert "unread-badge" not in viewer_client.get(INBOX).content.decode()
+    html = viewer_client.get(INBOX).content.decode()
+    assert "See you then" in html  # the control: the conversation's row is there
+    assert "unread-badge" not in html
 
 
 def test_a_message_posted_to_the_webhook_is_listed_unread(client, viewer_client, number,
@@ -103,12 +109,16 @@ def test_search_finds_message_text(viewer_client, number):
 
 
 def test_search_without_a_match_lists_nothing(viewer_client, number):
-    MessageFactory(conversation=chat(number), text="See you tomorrow")
+    conversation = chat(number)
+    MessageFactory(conversation=conversation, text="See you tomorrow")
+    assert listed(viewer_client.get(INBOX, {"q": "tomorrow"})) == [conversation.pk]
     assert listed(viewer_client.get(INBOX, {"q": "zebra"})) == []
 
 
 def test_search_skips_deleted_messages(viewer_client, number):
-    MessageFactory(conversation=chat(number), text="insurance", deleted_at=NOW)
+    conversation = chat(number)
+    MessageFactory(conversation=conversation, text="insurance", deleted_at=NOW)
+    assert listed(viewer_client.get(INBOX)) == [conversation.pk]  # the control: it is listed
     assert listed(viewer_client.get(INBOX, {"q": "insurance"})) == []
 
 
@@ -149,13 +159,18 @@ def test_older_link_keeps_the_filters(viewer_client, number, monkeypatch):
     assert "?unread=1&amp;cursor=" in html
 
 
-def test_other_organizations_conversations_are_not_listed(outsider_client, number):
-    chat(number)
+def test_other_organizations_conversations_are_not_listed(outsider_client, viewer_client,
+                                                          number):
+    conversation = chat(number)
+    assert listed(viewer_client.get(INBOX)) == [conversation.pk]  # the control: members see it
     assert listed(outsider_client.get(INBOX)) == []
 
 
 def test_viewer_sees_no_new_message_button(viewer_client, number):
-    assert reverse("compose") not in viewer_client.get(INBOX).content.decode()
+    html = viewer_client.get(INBOX).content.decode()
+    # the control: the number the button needs is offered, so only the role can hide it
+    assert number.number in html
+    assert reverse("compose") not in html
 
 
 def test_agent_sees_new_message_button(agent_client, number):

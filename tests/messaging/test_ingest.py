@@ -188,6 +188,7 @@ def test_media_urls_become_pending_media_in_order(org):
 
 def test_message_without_media_has_none(org):
     record(org, inbound(media=[]))
+    assert [m.uuid for m in messages()] == ["in-0001"]
     with scopes_disabled():
         assert not Media.objects.exists()
 

@@ -76,7 +76,9 @@ def test_inbox_fragment_leaves_them_out(agent_client, private, public):
     assert "Open matter" in html and "Private matter" not in html
 
 
-def test_search_finds_nothing_in_them(agent_client, private):
+def test_search_finds_nothing_in_them(agent_client, owner_client, private):
+    owners = owner_client.get(reverse("inbox"), {"q": "Private"}).context["page"]
+    assert list(owners.items) == [private]  # the control: owners see every number's
     page = agent_client.get(reverse("inbox"), {"q": "Private"}).context["page"]
     assert list(page.items) == []
 

@@ -27,6 +27,7 @@ def test_lists_the_organizations_numbers(org, other_org, api):
 def test_the_webhook_secret_is_never_shown(org, api):
     number = MessagingNumberFactory(organization=org)
     body = api.get(URL).content.decode()
+    assert number.number in body
     assert number.webhook_secret not in body
     assert number.webhook_secret_digest not in body
     assert "webhook" not in body

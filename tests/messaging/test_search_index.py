@@ -44,6 +44,7 @@ def test_changed_text_is_found_by_its_new_words_only(db):
 
 def test_deleted_message_is_not_found(db):
     message = MessageFactory(text="Bring your insurance card")
+    assert found("insurance") == ["Bring your insurance card"]  # the control: found before
     with scopes_disabled():
         Message.objects.filter(pk=message.pk).delete()
     assert found("insurance") == []

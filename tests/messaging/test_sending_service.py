@@ -198,6 +198,7 @@ def test_reconcile_asks_by_number_and_time_window(org, sms, provider, unknown):
 def test_reconcile_never_sends(org, sms, provider, unknown):
     answer(provider, "getSMS", error("NOT FOUND"))
     sending.reconcile_unknown_sends(organization=org)
+    assert len(sent(provider, "getSMS")) == 1  # the control: the reconciliation did ask
     assert sent(provider, "sendSMS") == []
 
 

@@ -69,6 +69,7 @@ def test_stale_send_is_never_sent_again(org, conversation, provider):
     stuck(conversation, minutes=6)
     answer(provider, "getSMS", error("NOT FOUND"))
     sending.reconcile_unknown_sends(organization=org)
+    assert len(sent(provider, "getSMS")) == 1  # the control: the stale send was looked up
     assert sent(provider, "sendSMS") == []
 
 

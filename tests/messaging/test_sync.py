@@ -70,6 +70,7 @@ def test_backfill_window_is_a_setting(provider, settings):
 def test_all_numbers_are_one_stream(provider):
     answer(provider, "getSMS", messages_reply())
     sync_messages()
+    assert "fromTime" in sent(provider, "getSMS")[0]  # the control: the call's own fields
     assert not {"messagingNumber", "number"} & sent(provider, "getSMS")[0].keys()
 
 
@@ -143,6 +144,7 @@ def test_status_of_a_known_message_moves_forward(provider, number):
 def test_sync_media_empty_string_is_no_media(provider):
     answer(provider, "getSMS", messages_reply(message("in-1", media="")))
     sync_messages()
+    assert [m.uuid for m in stored_messages()] == ["in-1"]
     with scopes_disabled():
         assert not Media.objects.exists()
 

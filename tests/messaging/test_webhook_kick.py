@@ -21,7 +21,8 @@ def test_valid_event_enqueues_the_processing_job(client, number, kicks):
 
 
 def test_invalid_event_enqueues_nothing(client, number, kicks):
-    client.post(number.webhook_path, b"{not json", content_type="application/json")
+    response = client.post(number.webhook_path, b"{not json", content_type="application/json")
+    assert response.status_code == 400  # the control: the view took the invalid-event branch
     assert kicks == []
 
 

@@ -242,6 +242,7 @@ def test_every_spelling_of_the_numbers_is_one_conversation(number, confirmation_
 def test_event_media_empty_string_is_no_media(number, confirmation_off):
     event(number, new_sms("in-1", media=""))
     process_webhook_events()
+    assert [m.uuid for m in stored_messages()] == ["in-1"]
     with scopes_disabled():
         assert not Media.objects.exists()
 
@@ -250,6 +251,7 @@ def test_confirmed_media_empty_string_is_no_media(number, sms, provider):
     answer(provider, "getSMS", messages_reply(message("in-1", media="")))
     event(number, new_sms("in-1", media=""))
     process_webhook_events()
+    assert [m.uuid for m in stored_messages()] == ["in-1"]
     with scopes_disabled():
         assert not Media.objects.exists()
 

@@ -26,7 +26,7 @@ def kept() -> set[int]:
 
 def test_processed_event_older_than_the_retention_is_deleted(number):
     received(number, days=31)
-    prune_webhook_events()
+    assert prune_webhook_events() == "1 webhook events deleted"
     assert kept() == set()
 
 
@@ -40,13 +40,13 @@ def test_event_within_the_retention_is_kept(number):
                                    EventState.WAITING])
 def test_settled_events_of_every_kind_are_pruned(number, state):
     received(number, days=31, state=state)
-    prune_webhook_events()
+    assert prune_webhook_events() == "1 webhook events deleted"
     assert kept() == set()
 
 
 def test_event_failed_for_good_is_pruned(number):
     received(number, days=31, state=EventState.FAILED, attempts=webhooks.RETRY_LIMIT)
-    prune_webhook_events()
+    assert prune_webhook_events() == "1 webhook events deleted"
     assert kept() == set()
 
 
@@ -61,7 +61,7 @@ def test_event_still_to_be_processed_is_never_pruned(number, state, attempts):
 def test_retention_is_a_setting(number, settings):
     settings.WEBHOOK_RETENTION_DAYS = 7
     received(number, days=8)
-    prune_webhook_events()
+    assert prune_webhook_events() == "1 webhook events deleted"
     assert kept() == set()
 
 
@@ -76,7 +76,7 @@ def test_old_events_beyond_one_batch_are_all_deleted(number, monkeypatch):
 def test_events_of_every_organization_are_pruned(number, other_org):
     received(MessagingNumberFactory(organization=other_org, number="+13105550100"), days=31)
     received(number, days=31)
-    prune_webhook_events()
+    assert prune_webhook_events() == "2 webhook events deleted"
     assert kept() == set()
 
 

@@ -106,6 +106,7 @@ def test_no_csrf_token_is_needed(number):
 
 def test_no_session_or_csrf_cookie_is_set(client, number):
     response = post(client, number.webhook_path, new_sms())
+    assert response.status_code == 200
     assert dict(response.cookies) == {}
 
 
@@ -113,6 +114,7 @@ def test_no_provider_call_is_made_during_the_request(client, number, sms, provid
     settings.WEBHOOK_CONFIRM_NEW_SMS = True
     post(client, number.webhook_path, new_sms())
     post(client, number.webhook_path, updated_sms())
+    assert len(stored()) == 2  # the control: both events reached the view and were kept
     assert len(provider.calls) == 0
 
 
@@ -124,15 +126,16 @@ def test_headers_kept_hold_no_cookie_or_authorization(client, number):
     assert not {"HTTP_COOKIE", "HTTP_AUTHORIZATION"} & headers.keys()
 
 
-@pytest.mark.parametrize("send", [
-    pytest.param(lambda c, path: post(c, path, new_sms()), id="200"),
-    pytest.param(lambda c, path: post(c, path, b"{not json"), id="400"),
-    pytest.param(lambda c, path: post(c, path, b"x" * 1_000_001), id="413"),
-    pytest.param(lambda c, path: c.get(path), id="405"),
+@pytest.mark.parametrize(("status", "send"), [
+    pytest.param(200, lambda c, path: post(c, path, new_sms()), id="200"),
+    pytest.param(400, lambda c, path: post(c, path, b"{not json"), id="400"),
+    pytest.param(413, lambda c, path: post(c, path, b"x" * 1_000_001), id="413"),
+    pytest.param(405, lambda c, path: c.get(path), id="405"),
 ])
-def test_secret_is_never_logged(client, number, caplog, send):
+def test_secret_is_never_logged(client, number, caplog, status, send):
     caplog.set_level(logging.DEBUG)
-    send(client, number.webhook_path)
+    # the control: the request took the branch under test (a wrong path would be a 404)
+    assert send(client, number.webhook_path).status_code == status
     logged = [r.getMessage() + repr(r.args) for r in caplog.records]
     assert not [line for line in logged if number.webhook_secret in line]
 
@@ -140,6 +143,7 @@ def test_secret_is_never_logged(client, number, caplog, send):
 def test_unknown_secret_is_not_logged(client, db, caplog):
     caplog.set_level(logging.DEBUG)
     post(client, "/hooks/sms/a-leaked-old-secret-0123456789/", new_sms())
+    assert "webhook answered 404 (unknown secret)" in caplog.text
     assert "a-leaked-old-secret-0123456789" not in caplog.text
 
 

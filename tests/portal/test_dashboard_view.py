@@ -41,6 +41,7 @@ def test_user_without_organization_is_sent_to_the_no_organization_page(client, d
 def test_dashboard_shows_only_the_own_organizations_connection(owner_client, outsider):
     ConnectionFactory(organization=outsider.organization, api_url="https://summit.example/api")
     response = owner_client.get("/")
+    assert b"<h1>Harbor Clinic</h1>" in response.content  # the control: its own name is shown
     assert response.context["fax_connection"] is None
     assert b"Summit Law" not in response.content
 

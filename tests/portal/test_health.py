@@ -22,6 +22,7 @@ def test_healthz_answers_200_with_status_ok(client, recent_heartbeat):
 
 def test_healthz_contains_no_organization_name(owner_client, org, recent_heartbeat):
     response = owner_client.get("/healthz")
+    assert (response.status_code, response.json()["status"]) == (200, "ok")
     assert org.name.encode() not in response.content
     assert org.slug.encode() not in response.content
 

@@ -18,7 +18,9 @@ def test_pages_cannot_be_framed_and_send_a_strict_referrer_policy(client, db):
 
 def test_pages_have_no_inline_script(owner_client):
     for path in ("/", "/messaging/", "/faxes/", "/organization/members/"):
-        content = owner_client.get(path).content.decode()
+        response = owner_client.get(path)
+        assert response.status_code == 200, path  # the control: the page, not a redirect
+        content = response.content.decode()
         assert "<script>" not in content and "onclick=" not in content, path
 
 

@@ -50,7 +50,9 @@ def test_inbound_picture_without_text_has_no_text_key_and_media_urls(sms_call, n
 
 
 def test_message_without_media_has_no_media_key(sms_call, history):
-    assert "media" not in get(sms_call)["messages"][0]
+    message = get(sms_call)["messages"][0]
+    assert message["text"] == "m4"  # the control: a whole message body, newest first
+    assert "media" not in message
 
 
 def test_get_echoes_the_customer_provided_id(sms_call, history):

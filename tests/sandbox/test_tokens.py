@@ -91,5 +91,6 @@ def test_version_check_with_unknown_api_key_is_not_allowed(post_sms, db):
 
 
 def test_version_check_makes_no_token(post_sms, account):
-    post_sms({"method": "userLogin", "apiKey": account.api_key})
+    body = post_sms({"method": "userLogin", "apiKey": account.api_key}).json()
+    assert body["version"] == "9"  # the control: the version check answered
     assert not SandboxToken.objects.exists()

@@ -150,6 +150,7 @@ def test_get_media_of_an_unknown_url_is_not_found(sms_client, own_number):
 
 def test_delete_sms_deletes_the_message(sms_client, own_number):
     message = SandboxMessageFactory(number=own_number)
+    assert len(sms_client.get_sms(uuid=str(message.uuid))) == 1  # the control: found before
     sms_client.delete_sms(str(message.uuid), customer_provided_id="c-1")
     assert sms_client.get_sms(uuid=str(message.uuid)) == []
 
