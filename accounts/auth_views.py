@@ -18,6 +18,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import two_factor
@@ -122,6 +123,7 @@ def two_factor_page(request, form=None):
     })
 
 
+@never_cache
 @login_required
 def two_factor_setup(request):
     user = request.user

@@ -81,8 +81,6 @@ def _django_detail(error: DjangoValidationError):
 
 def api_exception_handler(exc, context):
     """DRF's handler (status, WWW-Authenticate, Retry-After) with the API's error shape."""
-    # Imported here: DRF imports the authentication classes (this module) from its views.
-
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_detail(exc))
     elif isinstance(exc, RequestDataTooBig):

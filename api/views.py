@@ -11,6 +11,7 @@ from datetime import UTC
 
 from django.http import JsonResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.serializers import ListField
 from rest_framework.settings import api_settings
 
@@ -90,6 +91,7 @@ class OrganizationApiMixin:
         return getattr(self, "swagger_fake_view", False)
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """Any other path under /api/v1/: a 404 in the API's error shape, not an HTML page."""
     return JsonResponse(error_body("not_found", "There is no such API endpoint."), status=404)

@@ -37,8 +37,7 @@ from pathlib import Path
 
 from _setup import ROOT, bench_database, configure_django, parse_args
 
-# One round differs from the next by up to a quarter on a 2-core machine; with 10 rounds
-# the median ratio of one run moved by +-0.05 from the next run's (0.58 to 0.68).
+# Rounds differ from one another on a small machine: the ratios are medians of many.
 ROUNDS = 20
 SECONDS = 3
 WARM_UP_SECONDS = 3

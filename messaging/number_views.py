@@ -35,7 +35,7 @@ def numbers(request):
                 number = services.add_number(
                     organization=request.organization, number=form.cleaned_data["number"],
                     label=form.cleaned_data["label"], actor=request.user,
-                    ip=client_ip(request))
+                    ip=client_ip(request), interactive=True)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -67,7 +67,8 @@ def edit_number(request, pk):
 @require_POST
 def register_number(request, pk):
     number = get_object_or_404(MessagingNumber, pk=pk)
-    _registration_message(request, number, services.register_webhook(number=number))
+    ok = services.register_webhook(number=number, interactive=True)
+    _registration_message(request, number, ok)
     return redirect("numbers")
 
 
@@ -75,6 +76,7 @@ def register_number(request, pk):
 @require_POST
 def rotate_number_secret(request, pk):
     number = get_object_or_404(MessagingNumber, pk=pk)
-    ok = services.rotate_webhook_secret(number=number, actor=request.user, ip=client_ip(request))
+    ok = services.rotate_webhook_secret(number=number, actor=request.user, ip=client_ip(request),
+                                        interactive=True)
     _registration_message(request, number, ok)
     return redirect("numbers")

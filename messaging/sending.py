@@ -10,7 +10,6 @@ IdempotencyKeyReused when the submission asks for another message than the first
 """
 
 import base64
-import logging
 import uuid as uuid_module
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -48,8 +47,6 @@ from messaging.models import (
 )
 from messaging.services import sms_connection
 from messaging.webhooks import kick_processing, redact_message_events
-
-log = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 1600
 LOCAL_PREFIX = "local-"

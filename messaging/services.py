@@ -33,7 +33,8 @@ def sms_connection(organization: Organization) -> Connection | None:
 
 
 def add_number(*, organization: Organization, number: str, label: str = "",
-               actor: User | None = None, ip: str | None = None) -> MessagingNumber:
+               actor: User | None = None, ip: str | None = None,
+               interactive: bool = False) -> MessagingNumber:
     """Add a number to the organization and register its webhook URL with the provider,
     which activates it (register_webhook).
 
@@ -57,22 +58,23 @@ def add_number(*, organization: Organization, number: str, label: str = "",
     except IntegrityError as error:
         raise taken from error
     audit(organization=organization, action="number.added", actor=actor, target=e164, ip=ip)
-    register_webhook(number=messaging_number)
+    register_webhook(number=messaging_number, interactive=interactive)
     return messaging_number
 
 
-def register_webhook(*, number: MessagingNumber) -> bool:
+def register_webhook(*, number: MessagingNumber, interactive: bool = False) -> bool:
     """Tell the provider the number's webhook URL (updateNumber) with the organization's own
     credentials; True when it accepted. Its acceptance is what makes the number the
     organization's: an inactive number becomes active then, unless another organization
-    has it active (the provider decides, first come in the portal: NOT_ACTIVATED)."""
+    has it active (the provider decides, first come in the portal: NOT_ACTIVATED).
+    `interactive`: a person waits on a page (see axion.client_for)."""
     connection = sms_connection(number.organization)
     error = ""
     if connection is None:
         error = "No SMS connection yet: add one under Connections, then register again."
     else:
         try:
-            with axion.client_for(connection) as client:
+            with axion.client_for(connection, interactive=interactive) as client:
                 client.update_number(number.number, number.webhook_url)
         except AxionError as failure:
             log.warning("updateNumber failed for organization %s: %s",
@@ -105,7 +107,7 @@ def _activate(number: MessagingNumber) -> bool:
 
 
 def rotate_webhook_secret(*, number: MessagingNumber, actor: User | None = None,
-                          ip: str | None = None) -> bool:
+                          ip: str | None = None, interactive: bool = False) -> bool:
     """Give the number a new webhook secret (the old URL stops working at once) and
     register the new URL."""
     number.set_new_secret()
@@ -115,4 +117,4 @@ def rotate_webhook_secret(*, number: MessagingNumber, actor: User | None = None,
             webhook_secret_digest=number.webhook_secret_digest)
     audit(organization=number.organization, action="number.secret_rotated", actor=actor,
           target=number.number, ip=ip)
-    return register_webhook(number=number)
+    return register_webhook(number=number, interactive=interactive)

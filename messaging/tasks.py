@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.jobs import for_each_organization
+from accounts.jobs import for_each_organization, organization_work
 from accounts.models import Connection, Organization
 from common.locks import job_lock
 from messaging import media as media_archive
@@ -32,7 +32,7 @@ def process_webhook_events(organization_id: int | None = None) -> str:
     for organization in Organization.objects.filter(pk__in=ids).order_by("pk"):
         # One processor per organization at a time; another run finds the lock and leaves
         # the events to the one that holds it.
-        with job_lock(f"process_webhook_events:{organization.pk}", ttl_seconds=300) as ok:
+        with organization_work("process_webhook_events", organization) as ok:
             if ok:
                 processed += process_organization_events(organization)
     return f"{processed} events processed"

@@ -252,9 +252,8 @@ PASSWORD_RESET_PER_EMAIL_PER_HOUR = env.int("PASSWORD_RESET_PER_EMAIL_PER_HOUR",
 # Trusted reverse proxies in front of the portal: client addresses (audit log, login
 # lockout, webhook rate limit) are read from X-Forwarded-For behind them.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-if PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Lockouts count the same client address as everything else (common.addresses).
+AXES_CLIENT_IP_CALLABLE = "common.addresses.client_ip"
 # Webhook requests per minute and client address. Counted per address, so traffic from
 # elsewhere never uses up the provider's allowance.
 WEBHOOK_RATE_PER_MINUTE = env.int("WEBHOOK_RATE_PER_MINUTE", default=1200)

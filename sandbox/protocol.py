@@ -58,7 +58,8 @@ def error_body(code: str) -> dict:
 
 def read_json(request: HttpRequest) -> dict:
     """The request's JSON object. Reads the raw stream, because Django's `request.body`
-    refuses bodies past DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) and sendSMS takes 3.5 MB files."""
+    refuses bodies past DATA_UPLOAD_MAX_MEMORY_SIZE, which a portal may set below what a
+    sendSMS with a 3.5 MB file in base64 needs."""
     raw = request.read(MAX_BODY_BYTES + 1)
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(MISSING_PARAMETERS)

@@ -49,6 +49,25 @@ def test_username_and_address_together_are_locked_after_the_limit_with_a_clear_m
     assert b"Too many failed logins" in response.content
 
 
+def test_behind_the_proxy_each_client_address_is_counted_apart(client, owner, settings):
+    # Behind a proxy every request comes from the proxy's address: counted by that, failures
+    # from anyone would lock everyone out.
+    settings.PROXY_COUNT = 1
+    for client_address in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
+        client.post("/accounts/login/", {"username": "alice", "password": "wrong"},
+                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=client_address)
+    response = client.post("/accounts/login/", {"username": owner.user.username,
+                                                "password": PASSWORD},
+                           REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert response.status_code == 302
+    response = client.post("/accounts/login/", {"username": "bob", "password": "wrong"},
+                           REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.1")
+    for _ in range(2):  # the control: one client address is still locked at the limit
+        response = client.post("/accounts/login/", {"username": "bob", "password": "wrong"},
+                               REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert response.status_code == 429
+
+
 def test_address_is_locked_after_the_limit_whatever_the_username(client, owner):
     for username in ("alice", "bob", "carol"):
         _fail(client, username)

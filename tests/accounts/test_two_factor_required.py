@@ -135,3 +135,13 @@ def test_the_admin_never_shows_an_apps_secret(staff, clock):
     response = verified_client(staff).get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
     assert response.status_code == 200
     assert device.key not in response.content.decode()
+
+
+def test_a_session_that_owes_its_code_gets_no_api_with_another_authorization_header(
+        owner, owner_client, clock):
+    # Only an API key skips the second step; any other Authorization header falls back to
+    # the session, which has not given its code.
+    TOTPDeviceFactory(user=owner.user)
+    response = owner_client.get("/api/v1/faxes/", HTTP_AUTHORIZATION="Basic Zm9vOmJhcg==")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "two_factor_required"

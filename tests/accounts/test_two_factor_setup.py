@@ -117,3 +117,9 @@ def test_two_factor_page_says_it_is_off_and_links_the_setup(owner_client):
 
 def test_every_page_links_the_two_factor_page(owner_client):
     assert f'href="{MANAGE}"' in owner_client.get("/").content.decode()
+
+
+def test_the_setup_page_with_its_secret_is_never_cached(owner_client):
+    response = owner_client.get("/accounts/two-factor/setup/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]

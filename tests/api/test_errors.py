@@ -1,12 +1,20 @@
 """The error shape every API error has, and the answers outside the endpoints."""
 
-from tests.api.helpers import error_of
+from tests.api.helpers import error_of, key_client, make_key
 
 
 def test_an_unknown_path_under_the_api_is_a_json_404(api):
     response = api.get("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+    assert error_of(response)["code"] == "not_found"
+
+
+def test_a_post_to_an_unknown_path_is_a_json_404_even_where_csrf_is_enforced(org):
+    # A program posting with its key carries no CSRF token; the test client skips the check.
+    _, clear = make_key(org)
+    response = key_client(clear, enforce_csrf_checks=True).post("/api/v1/nothing-here/")
+    assert response.status_code == 404
     assert error_of(response)["code"] == "not_found"
 
 

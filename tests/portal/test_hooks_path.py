@@ -3,6 +3,7 @@ middleware as every page, and that middleware keeps them cheap and safe for a se
 never follows a redirect: no member looked up, no scope, no CSRF token, no redirect."""
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.urls("tests.portal.hooks_urls")
 
@@ -48,3 +49,9 @@ def test_hooks_answers_carry_a_request_id_and_their_length(client, db):
     response = client.post("/hooks/probe/", HTTP_X_REQUEST_ID="hook-123")
     assert response["X-Request-ID"] == "hook-123"
     assert response["Content-Length"] == str(len(response.content))
+
+
+def test_an_unknown_hooks_path_is_not_found_even_where_csrf_is_enforced(db):
+    # The test client skips CSRF checks; a sender's POST never carries a token.
+    response = Client(enforce_csrf_checks=True).post("/hooks/nothing/here/")
+    assert response.status_code == 404
