@@ -56,7 +56,7 @@ run: install
 	@echo ""
 	@echo "  Portal: http://127.0.0.1:8000   (demo login: demo / demo)"
 	@echo ""
-	@trap 'kill 0' INT TERM; \
+	@trap 'kill 0' INT TERM HUP; \
 	  $(PY) manage.py qcluster & \
 	  $(PY) manage.py runserver 127.0.0.1:8000 & \
 	  wait
