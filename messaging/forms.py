@@ -7,6 +7,7 @@ from django import forms
 from accounts.models import User
 from axion.sms import MAX_FILE_SIZE
 from common.phone import parse_us_number
+from messaging.sending import MAX_TEXT_LENGTH
 
 
 class AddNumberForm(forms.Form):
@@ -43,7 +44,7 @@ class ComposeForm(forms.Form):
         help_text="One or several US numbers, one per line or comma-separated, any format.",
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "(805) 555-0142"}))
     own_number = forms.ChoiceField(label="From", required=False)
-    text = forms.CharField(required=False, label="Message", max_length=1600,
+    text = forms.CharField(required=False, label="Message", max_length=MAX_TEXT_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 3, "data-counter": "1"}))
     attachment = forms.FileField(required=False, label="Attach an image or mp3",
                                  help_text=f"jpg, png, gif or mp3, at most {MAX_FILE_SIZE}.",
