@@ -108,6 +108,8 @@ def organization_context(request):
         "membership": membership,
         # Owners and admins manage the organization: links to its settings are theirs.
         "may_administer": membership is not None and membership.allows(Role.ADMIN),
+        # Agents and above work the inbox: edit contacts, assign, label, write notes.
+        "may_work": membership is not None and membership.allows(Role.AGENT),
         "memberships": getattr(request, "memberships", []),
         "sandbox_enabled": settings.AXION_SANDBOX,
     }

@@ -174,11 +174,51 @@ class MediaQuerySet(models.QuerySet):
         return self.filter(message__conversation__own_number__in=_visible_numbers(membership))
 
 
+class LabelColour(models.TextChoices):
+    """A few colours with enough contrast for their text, in light and dark themes."""
+    GREY = "grey", "Grey"
+    BLUE = "blue", "Blue"
+    GREEN = "green", "Green"
+    YELLOW = "yellow", "Yellow"
+    ORANGE = "orange", "Orange"
+    RED = "red", "Red"
+    PURPLE = "purple", "Purple"
+
+
+class Label(models.Model):
+    """An organization's own label for conversations ("billing", "urgent"); admins manage
+    them, agents apply them."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=50)
+    colour = models.CharField(max_length=10, choices=LabelColour.choices,
+                              default=LabelColour.GREY)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"],
+                                    name="one_label_per_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ConversationStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
 class Conversation(models.Model):
     """All messages between one own number and one set of other participants.
 
     The last message's time and preview and the unread count are kept here, updated in the
-    same transaction as the message, so that the inbox never scans messages.
+    same transaction as the message, so that the inbox never scans messages. `changed_at`
+    moves on every change a reader of the inbox or of the conversation would see (a
+    message, a status, an assignment, a label, a note): live pages poll it, not the rows.
     """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
@@ -190,6 +230,12 @@ class Conversation(models.Model):
     last_preview = models.CharField(max_length=160, blank=True)
     last_direction = models.CharField(max_length=3, choices=Direction.choices, blank=True)
     unread_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=6, choices=ConversationStatus.choices,
+                              default=ConversationStatus.OPEN, db_default="open")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    labels = models.ManyToManyField(Label, blank=True, related_name="conversations")
+    changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager(organization="organization",
@@ -205,6 +251,13 @@ class Conversation(models.Model):
                          name="conv_org_newest"),
             models.Index(fields=["organization", "own_number", "-last_message_at", "-id"],
                          name="conv_org_number_newest"),
+            # The team inbox's filters: open or closed, and whose.
+            models.Index(fields=["organization", "status", "-last_message_at", "-id"],
+                         name="conv_org_status_newest"),
+            models.Index(fields=["organization", "assignee", "status", "-last_message_at",
+                                 "-id"], name="conv_org_assignee_newest"),
+            # The live poll's one read: the organization's latest change.
+            models.Index(fields=["organization", "changed_at"], name="conv_org_changed"),
         ]
 
     def __str__(self):
@@ -270,6 +323,30 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.uuid} {self.direction} {self.status}"
+
+
+class Note(models.Model):
+    """A member's internal note inside a conversation: shown between its messages, never
+    sent. Members @-mentioned in it are told."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField()
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        indexes = [models.Index(fields=["conversation", "-created_at", "-id"],
+                                name="note_conversation_newest")]
+
+    def __str__(self):
+        return f"note {self.pk} in {self.conversation_id}"
 
 
 class MediaState(models.TextChoices):

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "common",
     "accounts",
     "api",
+    "contacts",
     "faxes",
     "messaging",
     "portal",

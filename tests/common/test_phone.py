@@ -3,7 +3,7 @@
 
 import pytest
 
-from common.phone import is_us_number, normalize_number, parse_us_number
+from common.phone import display_number, is_us_number, normalize_number, parse_us_number
 
 US_FORMATS = [
     "+18056421414", "18056421414", "8056421414", "(805) 642-1414", "805.642.1414",
@@ -34,6 +34,7 @@ def test_parse_accepts_the_same_formats(text):
     ("642-1414", "10 digits"),
     ("(055) 642-1414", "not a valid US number"),
     ("(805) 142-1414", "not a valid US number"),
+    ("(555) 642-1414", "not a valid US number"),
 ])
 def test_parse_refuses_with_a_clear_reason(text, reason):
     with pytest.raises(ValueError, match=reason):
@@ -43,3 +44,14 @@ def test_parse_refuses_with_a_clear_reason(text, reason):
 def test_is_us_number_tells_them_apart():
     assert is_us_number("805.642.1414")
     assert not is_us_number("1234")
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("+13235550187", "(323) 555-0187"),
+    ("+442079460958", "+44 20 7946 0958"),
+    ("1234", "1234"),
+    ("", ""),
+    ("not a number", "not a number"),
+])
+def test_display_number_writes_numbers_as_people_read_them(stored, shown):
+    assert display_number(stored) == shown
