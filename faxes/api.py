@@ -15,16 +15,26 @@ from api.schema import ID_PARAMETER, PROVIDER_ERRORS
 from api.serializers import InputSerializer
 from api.views import OrganizationApiMixin
 from common.phone import normalize_number
+from contacts.api_fields import ContactRefField
+from contacts.names import contacts_by_number
 from faxes import services
 from faxes.forms import lookup_days
 from faxes.models import Fax, FaxStatus
 
 
+def destination_of(fax: Fax) -> str:
+    return fax.destination_number
+
+
 class FaxSerializer(serializers.ModelSerializer):
+    contact = ContactRefField(
+        number_of=destination_of,
+        help_text="The organization's contact with the destination number, or null.")
+
     class Meta:
         model = Fax
-        fields = ["id", "customer_field", "source_number", "destination_number", "sent_at",
-                  "pages", "status", "try_count", "first_seen_at", "last_seen_at",
+        fields = ["id", "customer_field", "source_number", "destination_number", "contact",
+                  "sent_at", "pages", "status", "try_count", "first_seen_at", "last_seen_at",
                   "status_changed_at"]
         read_only_fields = fields
         extra_kwargs = {
@@ -111,6 +121,18 @@ class FaxViewSet(OrganizationApiMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Fax.objects.none() if self.schema_only else Fax.objects.all()
 
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            kwargs.setdefault("context", self.contacts_context(
+                args[0] if kwargs.get("many") else [args[0]]))
+        return super().get_serializer(*args, **kwargs)
+
+    def contacts_context(self, faxes) -> dict:
+        """The serializer's context with the contacts of the faxes' destinations: one query
+        for a whole page (contacts.api_fields.ContactRefField reads it)."""
+        return {**self.get_serializer_context(),
+                "contacts": contacts_by_number(fax.destination_number for fax in faxes)}
+
     def list(self, request, *args, **kwargs):
         filters = self.query()
         faxes = self.get_queryset().matching(**filters.matching_arguments())
@@ -142,4 +164,5 @@ class FaxViewSet(OrganizationApiMixin, viewsets.ReadOnlyModelViewSet):
                 raise NoConnectionConflict(result.error)
             raise provider_exception(result.failure)
         return Response(FaxLookupResultSerializer(
-            {"faxes": result.faxes, "not_found": result.not_found}).data)
+            {"faxes": result.faxes, "not_found": result.not_found},
+            context=self.contacts_context(result.faxes)).data)

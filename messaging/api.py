@@ -46,6 +46,8 @@ from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES, MAX_FILE_SIZE
 from common.addresses import client_ip
 from common.filetypes import MMS_TYPES
 from common.phone import normalize_number
+from contacts.api_fields import ContactRefField
+from contacts.names import contacts_by_number
 from messaging import sending
 from messaging.idempotency import IdempotencyKeyReused, SendInProgress
 from messaging.media import media_bytes
@@ -71,6 +73,36 @@ def visible(request, queryset):
         return queryset
     membership = getattr(request, "membership", None)
     return queryset.none() if membership is None else queryset.visible_to(membership)
+
+
+def other_party(message: Message) -> str:
+    """The number whose contact a message shows: the sender of an inbound message, the
+    recipient of an outbound one to one number ("" for several: no one contact)."""
+    if message.direction == Direction.INBOUND:
+        return message.source
+    return message.destinations[0] if len(message.destinations) == 1 else ""
+
+
+def sole_participant(conversation: Conversation) -> str:
+    """The other party of a one-to-one conversation; "" for a group."""
+    participants = conversation.participant_list
+    return participants[0] if len(participants) == 1 else ""
+
+
+class PageContactsMixin:
+    """Puts the contacts of the serialized objects' numbers in the serializer's context
+    (`contacts`, read by ContactRefField), one query for a whole page. `contact_number`
+    (a staticmethod of the viewset) names the number of an object."""
+
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            kwargs.setdefault("context", self.contacts_context(
+                args[0] if kwargs.get("many") else [args[0]]))
+        return super().get_serializer(*args, **kwargs)
+
+    def contacts_context(self, objects) -> dict:
+        return {**self.get_serializer_context(),
+                "contacts": contacts_by_number(self.contact_number(o) for o in objects)}
 
 
 class SendInProgressConflict(exceptions.APIException):
@@ -133,6 +165,10 @@ class MessageSerializer(serializers.Serializer):
     status_reason = serializers.CharField(allow_blank=True)
     sent_at = serializers.DateTimeField()
     client_reference = serializers.CharField(source="customer_provided_id", allow_blank=True)
+    contact = ContactRefField(
+        number_of=other_party,
+        help_text="The organization's contact of the other party: the sender of an inbound "
+                  "message, the recipient of an outbound one to one number; else null.")
     media = MediaSerializer(many=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -284,10 +320,12 @@ MEDIA_TYPES = [*MMS_TYPES, "application/octet-stream"]
     destroy=extend_schema(summary="Delete a message, at the provider too (permanent)",
                           responses={204: None, **PROVIDER_ERRORS}),
 )
-class MessageViewSet(OrganizationApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                     mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class MessageViewSet(OrganizationApiMixin, PageContactsMixin, mixins.ListModelMixin,
+                     mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                     viewsets.GenericViewSet):
     """The organization's messages, deleted ones left out."""
 
+    contact_number = staticmethod(other_party)
     serializer_class = MessageSerializer
     lookup_field = "uuid"
     lookup_value_regex = "[^/]+"
@@ -342,7 +380,7 @@ class MessageViewSet(OrganizationApiMixin, mixins.ListModelMixin, mixins.Retriev
         except IdempotencyKeyReused as error:
             raise IdempotencyKeyReusedError(str(error)) from None
         self._raise_if_nothing_sent(sent)
-        body = SentMessagesSerializer({"messages": sent}, context=self.get_serializer_context())
+        body = SentMessagesSerializer({"messages": sent}, context=self.contacts_context(sent))
         return Response(body.data, status=status.HTTP_201_CREATED)
 
     def _raise_if_nothing_sent(self, sent: Sequence[Message]) -> None:
@@ -396,6 +434,10 @@ class ConversationSerializer(serializers.Serializer):
     last_preview = serializers.CharField(allow_blank=True)
     last_direction = serializers.ChoiceField(choices=Direction.choices, allow_blank=True)
     unread_count = serializers.IntegerField()
+    contact = ContactRefField(
+        number_of=sole_participant,
+        help_text="The organization's contact of the other party of a one-to-one "
+                  "conversation; null for a group or a number that is no contact.")
     created_at = serializers.DateTimeField()
 
 
@@ -408,9 +450,11 @@ class ConversationFilterSerializer(InputSerializer):
     list=extend_schema(summary="Conversations, latest activity first"),
     retrieve=extend_schema(summary="One conversation", parameters=[ID_PARAMETER]),
 )
-class ConversationViewSet(OrganizationApiMixin, viewsets.ReadOnlyModelViewSet):
+class ConversationViewSet(OrganizationApiMixin, PageContactsMixin,
+                          viewsets.ReadOnlyModelViewSet):
     """Conversations; their messages are at messages/?conversation={id}."""
 
+    contact_number = staticmethod(sole_participant)
     serializer_class = ConversationSerializer
     lookup_value_regex = "[0-9]+"
     keyset_ordering = ("-last_message_at", "-id")
