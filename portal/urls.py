@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("faxes/", include("faxes.urls")),
     path("messaging/", include("messaging.urls")),
+    path("contacts/", include("contacts.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("", views.dashboard, name="dashboard"),
     path("", include("accounts.urls")),
