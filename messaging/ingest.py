@@ -16,12 +16,14 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Organization
+from accounts.services import audit
 from accounts.tenancy import organization_scope
 from axion.sms import SmsMessage
 from common.phone import normalize_number
 from messaging.events import parse_event
 from messaging.models import (
     Conversation,
+    ConversationStatus,
     Direction,
     EventState,
     Media,
@@ -30,6 +32,7 @@ from messaging.models import (
     MessagingNumber,
     WebhookEvent,
 )
+from messaging.team import mark_changed
 
 log = logging.getLogger(__name__)
 
@@ -155,15 +158,19 @@ def _record(organization, incoming, add_unknown) -> list[Message]:
     now = timezone.now()
 
     upgraded: dict[str, list[int]] = {}
+    shown_in: set[int] = set()
     for uuid, message in known.items():
         status = MessageStatus.from_provider(by_uuid[uuid].status)
         if MessageStatus.moves_forward(message.status, status):
             message.status, message.updated_at = status, now
             upgraded.setdefault(status, []).append(message.pk)
+            shown_in.add(message.conversation_id)
     for status, ids in upgraded.items():
         # One UPDATE per new status (a few at most), each only from the statuses before it.
         Message.objects.filter(pk__in=ids, status__in=MessageStatus.before(status)).update(
             status=status, updated_at=now)
+    # A status shows in its conversation: live pages must see it moved.
+    mark_changed(shown_in, now)
 
     new = [m for uuid, m in by_uuid.items() if uuid not in known]
     if not new:
@@ -196,7 +203,10 @@ def _record(organization, incoming, add_unknown) -> list[Message]:
 
 
 def _touch_conversations(rows: list[Message], incoming: dict[str, IncomingMessage]) -> None:
-    """Move each conversation's last message forward and count the new inbound ones."""
+    """Move each conversation's last message forward, count the new inbound ones, reopen
+    a closed conversation that a new inbound message came to (its assignee, or nobody,
+    stays), and move every one's change marker."""
+    now = timezone.now()
     latest: dict[int, Message] = {}
     unread: dict[int, int] = {}
     for row in rows:
@@ -208,9 +218,14 @@ def _touch_conversations(rows: list[Message], incoming: dict[str, IncomingMessag
     # The batch's conversations read once, locked, and written with one UPDATE each (a sync
     # page often touches 100 of them; bulk_update's CASE costs more than it saves here).
     conversations = list(Conversation.objects.select_for_update().filter(pk__in=latest))
+    reopened = []
     for conversation in conversations:
         row = latest[conversation.pk]
         conversation.unread_count += unread.get(conversation.pk, 0)
+        if unread.get(conversation.pk) and conversation.status == ConversationStatus.CLOSED:
+            # The customer wrote again: the team has something to answer.
+            conversation.status = ConversationStatus.OPEN
+            reopened.append(conversation)
         # Only a newer message replaces the last one (sync may bring older ones later).
         if conversation.last_message_at is None or conversation.last_message_at < row.sent_at:
             conversation.last_message_at = row.sent_at
@@ -220,7 +235,11 @@ def _touch_conversations(rows: list[Message], incoming: dict[str, IncomingMessag
         Conversation.objects.filter(pk=conversation.pk).update(
             unread_count=conversation.unread_count,
             last_message_at=conversation.last_message_at,
-            last_preview=conversation.last_preview, last_direction=conversation.last_direction)
+            last_preview=conversation.last_preview, last_direction=conversation.last_direction,
+            status=conversation.status, changed_at=now)
+    for conversation in reopened:
+        audit(organization=latest[conversation.pk].organization, action="conversation.reopened",
+              actor_label="Inbound message", target=f"conversation {conversation.pk}")
 
 
 def refresh_preview(*, conversation_id: int) -> None:
@@ -235,10 +254,10 @@ def refresh_preview(*, conversation_id: int) -> None:
             return
         newest = (Message.objects.filter(conversation_id=conversation_id, deleted_at=None)
                   .order_by("-sent_at", "-id").first())
-        values = {"last_preview": ""}
+        values = {"last_preview": "", "changed_at": timezone.now()}
         if newest is not None:
-            values = {"last_preview": conversation_preview(newest.text, newest.media.count()),
-                      "last_direction": newest.direction}
+            values.update(last_preview=conversation_preview(newest.text, newest.media.count()),
+                          last_direction=newest.direction)
         Conversation.objects.filter(pk=conversation_id).update(**values)
 
 
@@ -253,6 +272,7 @@ def apply_status(*, message: Message, status: str, reason: str = "") -> bool:
     if not Message.objects.filter(pk=message.pk, status__in=MessageStatus.before(status)).update(
             status=status, status_reason=reason, updated_at=now):
         return False
+    mark_changed([message.conversation_id], now)
     message.status, message.status_reason, message.updated_at = status, reason, now
     return True
 

@@ -46,6 +46,7 @@ from messaging.models import (
     MessagingNumber,
 )
 from messaging.services import sms_connection
+from messaging.team import mark_changed
 from messaging.webhooks import kick_processing, redact_message_events
 
 MAX_TEXT_LENGTH = 1600
@@ -179,7 +180,7 @@ def _touch(message: Message) -> None:
     preview = conversation_preview(message.text, media_count=0 if message.text else 1)
     Conversation.objects.filter(pk=message.conversation_id).update(
         last_message_at=message.sent_at, last_preview=preview,
-        last_direction=Direction.OUTBOUND)
+        last_direction=Direction.OUTBOUND, changed_at=timezone.now())
 
 
 def _hand_to_provider(message: Message, own: MessagingNumber,
@@ -224,6 +225,7 @@ def _apply_send_result(message: Message, values: dict) -> None:
             if not updated:
                 message.refresh_from_db()
                 return
+            mark_changed([message.conversation_id], values["updated_at"])
         except IntegrityError:
             # Sync or a webhook stored the provider's copy first: keep that row, with who
             # sent it and the key of this send, instead of ours.
@@ -232,7 +234,9 @@ def _apply_send_result(message: Message, values: dict) -> None:
                 Message.objects.filter(uuid=values["uuid"]).update(
                     sender_user=message.sender_user, idempotency_key=message.idempotency_key,
                     idempotency_digest=message.idempotency_digest)
-            message.pk = message.id = Message.objects.get(uuid=values["uuid"]).pk
+            kept = Message.objects.get(uuid=values["uuid"])
+            message.pk = message.id = kept.pk
+            mark_changed([message.conversation_id, kept.conversation_id], values["updated_at"])
     for name, value in values.items():
         setattr(message, name, value)
     if "uuid" in values:
@@ -300,8 +304,10 @@ def _mark_stale_sends_unknown(now: datetime) -> None:
     seconds for its answer, never minutes): its outcome is unknown, and it is settled like
     any other unknown send. The process, should it still answer, overwrites this."""
     cutoff = now - timedelta(minutes=settings.SEND_STALE_MINUTES)
-    Message.objects.filter(status=MessageStatus.SENDING, created_at__lt=cutoff).update(
-        status=MessageStatus.UNKNOWN, status_reason=STALE_REASON, updated_at=now)
+    stale = Message.objects.filter(status=MessageStatus.SENDING, created_at__lt=cutoff)
+    shown_in = set(stale.values_list("conversation_id", flat=True))
+    stale.update(status=MessageStatus.UNKNOWN, status_reason=STALE_REASON, updated_at=now)
+    mark_changed(shown_in, now)
 
 
 def reconcile_unknown_sends(*, organization: Organization, now: datetime | None = None) -> int:
