@@ -9,14 +9,22 @@ a fixed random seed, relative to now:
   such as "1234"), plus some faxes of the next day that "arrive" while the demo runs and go
   QUEUED -> PROGRESS -> SENT/FAILED (see services.fax_state);
 - a few hundred messages in both directions over the past days, in conversations with
-  several contacts on two sandbox numbers, some of them MMS, and the failures of one
-  unreachable contact (a number ending in 0000).
+  several contacts on two sandbox numbers, some of them MMS with real pictures
+  (sandbox/demo_pictures.py), and the failures of one unreachable contact (a number ending
+  in 0000).
+
+In the portal, the organization gets contacts with names for most of the demo's numbers
+(patients, and the offices most faxes go to) and the team inbox's labels. Then seed_demo
+runs the first sync of messages and faxes itself (sandbox/first_sync.py), so the first page
+shows them, and gives some of the synced conversations what a team leaves on them: labels,
+an assignee, a closed status and an internal note.
 """
 
 import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from itertools import count
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,7 +34,18 @@ from django.utils import timezone
 from accounts import services as accounts_services
 from accounts.models import Connection, Membership, Organization, Role
 from accounts.tenancy import organization_scope
-from messaging.models import MessagingNumber
+from contacts.models import Contact, ContactNumber
+from faxes.models import Fax
+from messaging.models import (
+    Conversation,
+    ConversationStatus,
+    Label,
+    LabelColour,
+    Message,
+    MessagingNumber,
+    Note,
+)
+from sandbox import demo_pictures, first_sync
 from sandbox import media as media_files
 from sandbox import services as sandbox_services
 from sandbox.models import (
@@ -83,12 +102,70 @@ OUTBOUND_TEXTS = [
 AREA_CODES = ["805", "310", "213", "800", "626"]
 FAX_FIELDS = ["referral", "lab-order", "INV", "patient", "records-request"]
 
+# The portal's contacts: (name, company, reference) of most messaging contacts above (two
+# stay numbers only, to show "Save as contact") and of the offices most faxes go to.
+PATIENTS = {
+    "+12135550143": ("Maria Gonzalez", "", "PT-10443"),
+    "+13235550187": ("James Carter", "", "PT-10517"),
+    "+16195550122": ("Aisha Rahman", "", "PT-10622"),
+    "+14155550199": ("Tom Becker", "", "PT-10288"),
+    "+15105550111": ("Linda Nguyen", "", "PT-10734"),
+    "+19495550134": ("Robert Kim", "", "PT-10901"),
+}
+FAX_OFFICES = {
+    "+18055550140": ("Harbor Medical Lab", "Harbor Medical Lab", ""),
+    "+13105550162": ("Dr. Priya Patel", "Coastline Cardiology", ""),
+    "+12135550178": ("Records Office", "St. Vincent Hospital", ""),
+    "+18005550133": ("Claims Department", "Blue Harbor Health", ""),
+    "+16265550191": ("Pacific Imaging Center", "Pacific Imaging Center", ""),
+}
+LABELS = [("Appointments", LabelColour.BLUE), ("Billing", LabelColour.GREEN),
+          ("Follow-up", LabelColour.YELLOW), ("Insurance", LabelColour.PURPLE),
+          ("Urgent", LabelColour.RED)]
+
+
+@dataclass(frozen=True)
+class Teamwork:
+    """What the team left on the conversation with `party`: its labels, its assignee (a
+    demo username), whether it is closed, and an internal note by `author` mentioning
+    `mentions`."""
+
+    party: str
+    labels: tuple[str, ...]
+    assignee: str | None
+    closed: bool
+    author: str
+    note: str
+    mentions: tuple[str, ...] = ()
+
+
+TEAMWORK = [
+    Teamwork("+12135550143", ("Appointments",), "agent", False, "demo",
+             "She prefers mornings. @agent can you offer her Thursday at 9:00?", ("agent",)),
+    Teamwork("+13235550187", ("Billing", "Follow-up"), USERNAME, False, "agent",
+             "Asked about the lab invoice: waiting for Blue Harbor Health before we call "
+             "back."),
+    Teamwork("+16195550122", ("Insurance",), None, True, "agent",
+             "Insurance card received and scanned into the file. Nothing left to do."),
+    Teamwork("+14155550199", ("Urgent",), "agent", False, "agent",
+             "Lab results need a call today. @demo please review them before 3 pm.",
+             (USERNAME,)),
+    Teamwork("+12125550000", (), None, True, "demo",
+             "This number cannot receive texts: call the patient instead."),
+    Teamwork("+19495550134", ("Appointments",), USERNAME, True, "demo",
+             "Booked for the 14th at 10:30; the reminder goes out the day before."),
+]
+
 
 @dataclass
 class DemoResult:
     organization: Organization
     account: SandboxAccount
     created: bool  # False when --if-new found the demo organization and did nothing
+    # Why the first sync did not run from the command ("" when it did).
+    not_synced: str = ""
+    faxes: int = 0  # what the portal holds after seeding
+    messages: int = 0
 
 
 def seed_demo(*, if_new: bool = False) -> DemoResult:
@@ -118,7 +195,18 @@ def seed_demo(*, if_new: bool = False) -> DemoResult:
         if not SandboxMessage.objects.filter(account=account).exists():
             _seed_messages(account, numbers, now, rng)
         register_portal_numbers(organization, account, now)
-    return DemoResult(organization=organization, account=account, created=True)
+        _add_contacts(organization)
+        _add_labels(organization)
+    # After the commit: the sync reads the sandbox over HTTP, in another thread.
+    not_synced = first_sync.why_not_served()
+    if not not_synced:
+        today = now.astimezone(sandbox_services.account_tzinfo(account)).date()
+        first_sync.run_first_sync(organization, today=today)
+    _add_teamwork(organization, timezone.now())
+    with organization_scope(organization):
+        faxes, messages = Fax.objects.count(), Message.objects.count()
+    return DemoResult(organization=organization, account=account, created=True,
+                      not_synced=not_synced, faxes=faxes, messages=messages)
 
 
 def register_portal_numbers(organization: Organization, account: SandboxAccount,
@@ -223,9 +311,15 @@ def _fax(account: SandboxAccount, moment: datetime, rng: random.Random, serial: 
                           destination=rng.choice(["1234", "411", "0"]), time=moment,
                           pages=rng.randint(1, 3), outcome="FAILED", try_count=1)
     failed = rng.random() < 0.12
+    # Most faxes go to the offices the clinic works with (contacts in the portal); written
+    # as the fax API writes numbers, without "+".
+    if rng.random() < 0.7:
+        destination = rng.choice(sorted(FAX_OFFICES)).lstrip("+")
+    else:
+        destination = f"1{rng.choice(AREA_CODES)}{rng.randint(2000000, 9999999)}"
     return SandboxFax(
         account=account, customer_field=field, source=rng.choice(FAX_NUMBERS),
-        destination=f"1{rng.choice(AREA_CODES)}{rng.randint(2000000, 9999999)}",
+        destination=destination,
         time=moment, pages=rng.randint(1, 12), outcome="FAILED" if failed else "SENT",
         try_count=3 if failed else rng.choice([1, 1, 1, 2, 3]))
 
@@ -266,8 +360,62 @@ def _seed_messages(account: SandboxAccount, numbers: list[SandboxNumber], now: d
     ids = dict(SandboxMessage.objects.filter(uuid__in=[row.uuid for row in rows])
                .values_list("uuid", "id"))
     media = []
+    pictures = count()
     for index, kind_name in attachments:
         kind, data = media_files.sample(kind_name)
+        if kind_name in demo_pictures.FORMATS:
+            # A picture that looks like one, the scenes in turn.
+            data = demo_pictures.picture(next(pictures), kind_name)
         media.append(SandboxMedia(message_id=ids[rows[index].uuid], content_type=kind.content_type,
                                   extension=kind.extension, data=data))
     SandboxMedia.objects.bulk_create(media)
+
+
+def _add_contacts(organization: Organization) -> None:
+    """The demo's contacts, each with its one number, unless the number is some contact's
+    already. Seed data, not a member's doing: written directly, without audit entries."""
+    with organization_scope(organization):
+        taken = set(ContactNumber.objects.values_list("number", flat=True))
+        for number, (name, company, reference) in {**PATIENTS, **FAX_OFFICES}.items():
+            if number in taken:
+                continue
+            contact = Contact.objects.create(organization=organization, name=name,
+                                             company=company, reference=reference)
+            ContactNumber.objects.create(organization=organization, contact=contact,
+                                         number=number)
+
+
+def _add_labels(organization: Organization) -> None:
+    with organization_scope(organization):
+        for name, colour in LABELS:
+            Label.objects.get_or_create(organization=organization, name=name,
+                                        defaults={"colour": colour})
+
+
+def _add_teamwork(organization: Organization, now: datetime) -> None:
+    """Labels, assignees, closed conversations and notes on the synced conversations of
+    TEAMWORK. A conversation with a note already has had its share (or a member's since):
+    it is left alone, so a second run changes nothing. A conversation not synced yet gets
+    it from a later run."""
+    User = get_user_model()
+    users = {user.username: user for user in User.objects.filter(
+        username__in=[USERNAME, *DEMO_MEMBERS])}
+    with organization_scope(organization):
+        labels = {label.name: label for label in Label.objects.all()}
+        conversations = {c.participants: c for c in Conversation.objects.filter(
+            participants__in=[work.party for work in TEAMWORK])}
+        for work in TEAMWORK:
+            conversation = conversations.get(work.party)
+            if conversation is None or conversation.notes.exists():
+                continue
+            # Just after the last message, so the note shows beneath it.
+            written = min(now, (conversation.last_message_at or now) + timedelta(minutes=4))
+            note = Note.objects.create(organization=organization, conversation=conversation,
+                                       author=users.get(work.author), text=work.note,
+                                       created_at=written)
+            note.mentions.set([users[name] for name in work.mentions if name in users])
+            conversation.labels.set([labels[name] for name in work.labels if name in labels])
+            Conversation.objects.filter(pk=conversation.pk).update(
+                assignee=users.get(work.assignee) if work.assignee else None,
+                status=ConversationStatus.CLOSED if work.closed else ConversationStatus.OPEN,
+                changed_at=now)

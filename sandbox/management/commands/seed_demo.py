@@ -8,7 +8,8 @@ from sandbox import demo
 
 class Command(BaseCommand):
     help = ("Create the demo organization (Demo Clinic, login demo / demo) with its connections "
-            "pointed at the sandbox and a history of faxes and messages there. Idempotent.")
+            "pointed at the sandbox, a history of faxes and messages there, contacts and "
+            "labels, and run its first sync (sandbox/first_sync.py). Idempotent.")
 
     def add_arguments(self, parser):
         parser.add_argument("--if-new", action="store_true",
@@ -22,7 +23,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(
                 f"Demo ready: {result.organization.name} on sandbox account "
                 f"{result.account.username}."))
+            if result.not_synced:
+                self.stdout.write(f"  First sync not run here: {result.not_synced}.")
+            else:
+                self.stdout.write(f"  First sync done: {result.messages} messages and "
+                                  f"{result.faxes} faxes in the portal.")
         self.stdout.write(f"  Portal: {settings.PORTAL_BASE_URL}/")
         self.stdout.write(f"  Login:  {demo.USERNAME} / {demo.PASSWORD}")
-        # The portal's messaging numbers are registered by the messaging app (it creates
-        # its MessagingNumber rows and sets their callback URLs with updateNumber).
