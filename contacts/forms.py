@@ -50,7 +50,9 @@ class ContactForm(forms.ModelForm):
         numbers = services.parse_numbers(self.cleaned_data["numbers"])
         if not numbers:
             raise ValidationError("Give at least one number.")
-        services.check_numbers_free(numbers, contact=self.instance)
+        taken = services.numbers_taken(numbers, contact=self.instance)
+        if taken:
+            raise ValidationError(taken)
         return numbers
 
     def values(self) -> dict:

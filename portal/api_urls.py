@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from api.views import api_not_found
+from contacts.api import ContactImportViewSet, ContactViewSet
 from faxes.api import FaxViewSet
 from messaging.api import ConversationViewSet, MessageViewSet, NumberViewSet
 
@@ -14,6 +15,8 @@ router.register("faxes", FaxViewSet, basename="api-fax")
 router.register("messages", MessageViewSet, basename="api-message")
 router.register("conversations", ConversationViewSet, basename="api-conversation")
 router.register("numbers", NumberViewSet, basename="api-number")
+router.register("contacts/imports", ContactImportViewSet, basename="api-contact-import")
+router.register("contacts", ContactViewSet, basename="api-contact")
 
 urlpatterns = [
     *router.urls,
