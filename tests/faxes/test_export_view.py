@@ -12,8 +12,8 @@ from tests.faxes.factories import FaxFactory
 pytestmark = pytest.mark.django_db
 
 EXPORT = "/faxes/export.csv"
-HEADER = ["reference", "from", "to", "time", "pages", "status", "tries", "status_changed_at",
-          "last_seen_at"]
+HEADER = ["reference", "from", "to", "contact", "time", "pages", "status", "tries",
+          "status_changed_at", "last_seen_at"]
 START = datetime(2017, 11, 29, 12, 0, tzinfo=UTC)
 
 
@@ -46,7 +46,7 @@ def test_each_fax_is_a_row_with_times_in_the_organizations_zone(viewer_client, o
                try_count=3, status_changed_at=START + timedelta(minutes=9),
                last_seen_at=START + timedelta(minutes=10))
     assert rows(viewer_client.get(EXPORT))[1] == [
-        "INV-1", "'+18059731214", "1234", "2017-11-29T07:00:00-05:00", "3", "FAILED", "3",
+        "INV-1", "'+18059731214", "1234", "", "2017-11-29T07:00:00-05:00", "3", "FAILED", "3",
         "2017-11-29T07:09:00-05:00", "2017-11-29T07:10:00-05:00"]
 
 

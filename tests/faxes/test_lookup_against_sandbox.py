@@ -69,7 +69,7 @@ def faxes(account, time_machine):
 def test_one_reference(viewer_client, connection):
     response = viewer_client.get(LOOKUP, {"references": "INV-1001"})
     assert [row[:7] for row in table_rows(response)] == [
-        ["INV-1001", "+18056421414", "+18002255288", "2024-05-02 10:00:00", "2", "Sent",
+        ["INV-1001", "(805) 642-1414", "(800) 225-5288", "2024-05-02 10:00:00", "2", "Sent",
          "1 of 3"]]
 
 
@@ -83,12 +83,12 @@ def test_several_references(viewer_client, connection):
 def test_a_day(viewer_client, connection):
     response = viewer_client.get(LOOKUP, {"day": "2024-05-02"})
     assert [row[:7] for row in table_rows(response)] == [
-        ["INV-1003", "+18056421414", "+18002255288", "2024-05-02 11:58:30", "2",
+        ["INV-1003", "(805) 642-1414", "(800) 225-5288", "2024-05-02 11:58:30", "2",
          "In progress", "1 of 3"],
-        ["no reference", "+13103560491", "1234", "2024-05-02 11:30:00", "2", "Sent", "1 of 3"],
-        ["INV-1002", "+18056421414", "+18002255288", "2024-05-02 11:00:00", "5", "Failed",
+        ["no reference", "(310) 356-0491", "1234", "2024-05-02 11:30:00", "2", "Sent", "1 of 3"],
+        ["INV-1002", "(805) 642-1414", "(800) 225-5288", "2024-05-02 11:00:00", "5", "Failed",
          "3 of 3"],
-        ["INV-1001", "+18056421414", "+18002255288", "2024-05-02 10:00:00", "2", "Sent",
+        ["INV-1001", "(805) 642-1414", "(800) 225-5288", "2024-05-02 10:00:00", "2", "Sent",
          "1 of 3"],
     ]
 
