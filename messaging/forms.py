@@ -6,8 +6,69 @@ from django import forms
 
 from accounts.models import User
 from axion.sms import MAX_FILE_SIZE
-from common.phone import parse_us_number
+from common.phone import display_number, parse_us_number
+from contacts.models import Contact
+from contacts.search import suggestions
 from messaging.sending import MAX_TEXT_LENGTH
+
+# What separates the recipients typed in the composer's "To".
+RECIPIENT_SEPARATORS = re.compile(r"[,;\n\r]+")
+# Contacts named in an error about an ambiguous name, at most.
+NAMED_IN_ERRORS = 5
+
+
+def split_recipients(text: str) -> list[str]:
+    """The entries of a "To" field, without surrounding space and empty ones."""
+    return [entry.strip() for entry in RECIPIENT_SEPARATORS.split(text or "") if entry.strip()]
+
+
+def _numbers_said(numbers: list[str]) -> str:
+    shown = [display_number(n) for n in numbers]
+    if len(shown) <= 1:
+        return "".join(shown) or "no number"
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _contacts_said(contacts: list[Contact]) -> str:
+    """Contacts as an error lists them: name, company, numbers."""
+    return "; ".join(f"{c.name}{f' ({c.company})' if c.company else ''}: "
+                     f"{_numbers_said([n.number for n in c.numbers.all()])}"
+                     for c in contacts[:NAMED_IN_ERRORS])
+
+
+def resolve_recipient(entry: str) -> str:
+    """The E.164 number of one recipient typed in "To": a US number in any format, or the
+    exact name (any case) of the one contact that has it, if that contact has one number.
+    ValueError says what did not match, and what did: people pick the number then."""
+    try:
+        return parse_us_number(entry)
+    except ValueError as not_a_number:
+        reason = str(not_a_number)
+    name = " ".join(entry.split())
+    # Within the request's organization: the form runs in its scope.
+    named = list(Contact.objects.filter(name__iexact=name).order_by("name", "id")
+                 .prefetch_related("numbers")[:NAMED_IN_ERRORS + 1])
+    if not named:
+        if not re.search(r"[^\d\s().+\-]", entry):  # digits only: meant as a number
+            raise ValueError(f"{entry}: {reason}")
+        # Part of a name, perhaps: say whom it finds, as the composer's suggestions would.
+        found = suggestions(name, limit=NAMED_IN_ERRORS)
+        if found:
+            raise ValueError(f"{entry}: no contact has exactly this name; it finds "
+                             f"{_contacts_said(found)}. Enter a full name or a number.")
+        raise ValueError(f"{entry}: no contact has this name. {reason}")
+    if len(named) > 1:
+        more = " and more" if len(named) > NAMED_IN_ERRORS else ""
+        raise ValueError(f"{entry}: several contacts have this name ({_contacts_said(named)}"
+                         f"{more}). Enter the number to text.")
+    contact = named[0]
+    numbers = [n.number for n in contact.numbers.all()]
+    if not numbers:
+        raise ValueError(f"{entry}: {contact.name} has no phone number. Enter one.")
+    if len(numbers) > 1:
+        raise ValueError(f"{entry}: {contact.name} has {len(numbers)} numbers, "
+                         f"{_numbers_said(numbers)}. Enter the one to text.")
+    return numbers[0]
 
 
 class AddNumberForm(forms.Form):
@@ -41,8 +102,10 @@ class ComposeForm(forms.Form):
 
     to = forms.CharField(
         required=False, label="To",
-        help_text="One or several US numbers, one per line or comma-separated, any format.",
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "(805) 555-0142"}))
+        help_text="One or several US numbers (any format) or contacts' names, one per line "
+                  "or comma-separated.",
+        widget=forms.Textarea(attrs={"rows": 2,
+                                     "placeholder": "(805) 555-0142 or a contact's name"}))
     own_number = forms.ChoiceField(label="From", required=False)
     text = forms.CharField(required=False, label="Message", max_length=MAX_TEXT_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 3, "data-counter": "1"}))
@@ -63,5 +126,23 @@ class ComposeForm(forms.Form):
             self.fields["own_number"].required = True
             self.fields["own_number"].choices = [(n.number, str(n)) for n in numbers]
 
+    def clean_to(self) -> list[str]:
+        """The recipients' E.164 numbers, each once, in the order typed; every entry that
+        is neither a number nor an unambiguous contact's name is one error."""
+        numbers, problems = [], []
+        for entry in split_recipients(self.cleaned_data.get("to", "")):
+            try:
+                number = resolve_recipient(entry)
+            except ValueError as error:
+                problems.append(str(error))
+                continue
+            if number not in numbers:
+                numbers.append(number)
+        if problems:
+            raise forms.ValidationError(problems)
+        if not numbers and self.fields["to"].required:
+            raise forms.ValidationError("Enter at least one recipient.")
+        return numbers
+
     def recipients(self) -> list[str]:
-        return [p for p in re.split(r"[,;\n\r]+", self.cleaned_data.get("to", "")) if p.strip()]
+        return self.cleaned_data.get("to", [])

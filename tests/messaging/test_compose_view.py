@@ -71,7 +71,7 @@ def test_number_typed_in_any_format_is_sent_and_shown_in_e164(agent_client, prov
     answer(provider, "sendSMS", accepted())
     page = compose(agent_client, to="(310) 555-0142", follow=True)
     assert sent(provider, "sendSMS")[0]["destinationNumbers"] == ["+13105550142"]
-    assert "<h1>+13105550142</h1>" in page.content.decode()
+    assert page.context["conversation"].participants == "+13105550142"
 
 
 def test_send_opens_its_conversation_with_the_message_queued(agent_client, provider):
@@ -112,7 +112,7 @@ def test_every_send_is_in_the_audit_log_with_its_sender(agent_client, provider, 
 @pytest.mark.parametrize(("typed", "reason"), [
     ("555-0142", "A US number has 10 digits"),
     ("call me", "Enter a phone number with digits only"),
-    ("(011) 555-0142", "area code and exchange cannot start with 0 or 1"),
+    ("(011) 555-0142", "check its area code and exchange"),
 ])
 def test_bad_number_is_refused_naming_it(agent_client, provider, typed, reason):
     [problem] = errors(compose(agent_client, to=typed), "to")
