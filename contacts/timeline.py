@@ -127,9 +127,11 @@ def parse_cursor(cursor: str | None) -> tuple | None:
 
 
 def timeline_page(contact: Contact, *, membership, cursor: str | None = None,
-                  size: int = PAGE_SIZE, strict: bool = False) -> TimelinePage:
-    """The page of the contact's timeline after `cursor` (None: the newest). A cursor no
-    page made raises InvalidCursor when `strict`, else gives the first page."""
+                  size: int | None = None, strict: bool = False) -> TimelinePage:
+    """The page of the contact's timeline after `cursor` (None: the newest), of `size`
+    entries (PAGE_SIZE unless given). A cursor no page made raises InvalidCursor when
+    `strict`, else gives the first page."""
+    size = size or PAGE_SIZE
     try:
         position = parse_cursor(cursor)
     except InvalidCursor:
