@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Connection
 from accounts.tenancy import member_required, organization_scope
 from common.pagination import keyset_page
+from common.phone import is_us_number
 from common.spreadsheets import spreadsheet_row
 from contacts.names import contacts_by_number
 from faxes import services
@@ -48,7 +49,7 @@ def _history(request, form, faxes, ordering):
         "filter_form": form,
         "lookup_form": LookupForm(),
         "page": page,
-        "contacts": destination_contacts(page.items),
+        **destinations(page.items),
         "query": query.urlencode(),
         "sync": FaxSync.objects.first(),
         "has_connection": Connection.objects.filter(kind=Connection.Kind.FAX).exists(),
@@ -59,6 +60,15 @@ def _history(request, form, faxes, ordering):
 def destination_contacts(faxes) -> dict:
     """{number: Contact} for the destinations of `faxes`, in one query."""
     return contacts_by_number(fax.destination_number for fax in faxes)
+
+
+def destinations(faxes) -> dict:
+    """What the fax rows show of their destinations: `contacts` ({number: Contact}) and
+    `dialable`, the destinations that are phone numbers (a tel: link, "Save as contact"),
+    unlike a mis-dialled "1234" shown as it came."""
+    return {"contacts": destination_contacts(faxes),
+            "dialable": {fax.destination_number for fax in faxes
+                         if is_us_number(fax.destination_number)}}
 
 
 @member_required
@@ -81,10 +91,9 @@ def fax_lookup(request):
             day = form.cleaned_data["day"]
             result = services.lookup_day(organization=request.organization, day=day)
             searched = day.isoformat()
-    contacts = destination_contacts(result.faxes) if result else {}
     return render(request, "faxes/fax_lookup.html",
                   {"lookup_form": form, "result": result, "searched": searched,
-                   "contacts": contacts},
+                   **destinations(result.faxes if result else [])},
                   status=400 if form.errors else 200)
 
 

@@ -124,3 +124,11 @@ def test_the_export_looks_contacts_up_per_chunk_not_per_row(viewer_client, org):
     assert {row["contact"] for row in rows} == {f"Office {n}" for n in range(30)}
     lookups = [q for q in queries.captured_queries if "contacts_contactnumber" in q["sql"]]
     assert len(lookups) == 1
+
+
+def test_a_destination_that_is_no_phone_number_is_shown_as_it_came(agent_client, org):
+    FaxFactory(organization=org, destination_number="1234")
+    response = agent_client.get(HISTORY)
+    assert destination_cells(response) == ["1234"]
+    assert b'href="tel:1234"' not in response.content
+    assert b"Save as contact" not in response.content
