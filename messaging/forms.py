@@ -71,6 +71,13 @@ def resolve_recipient(entry: str) -> str:
     return numbers[0]
 
 
+def own_number_label(number) -> str:
+    """A number of the organization as the "From" list shows it: "Front desk ·
+    (805) 642-1414"."""
+    shown = display_number(number.number)
+    return f"{number.label} · {shown}" if number.label else shown
+
+
 class AddNumberForm(forms.Form):
     number = forms.CharField(max_length=32, label="Number",
                              help_text="A US number of your Axion account, in any format.")
@@ -124,7 +131,8 @@ class ComposeForm(forms.Form):
         else:
             self.fields["to"].required = True
             self.fields["own_number"].required = True
-            self.fields["own_number"].choices = [(n.number, str(n)) for n in numbers]
+            self.fields["own_number"].choices = [(n.number, own_number_label(n))
+                                                 for n in numbers]
 
     def clean_to(self) -> list[str]:
         """The recipients' E.164 numbers, each once, in the order typed; every entry that

@@ -137,3 +137,10 @@ def test_a_form_sent_back_keeps_the_names_of_its_numbers(agent_client, provider,
     response = compose(agent_client, f"{ANNA}, Zed Nobody")
     assert names_given_to_the_script(response) == {
         ANNA: {"name": "Anna Ortiz", "display": "(323) 555-0187"}}
+
+
+def test_the_from_list_shows_numbers_as_people_read_them(agent_client, number):
+    number.label = "Front desk"
+    number.save()
+    form = agent_client.get(COMPOSE).context["form"]
+    assert form.fields["own_number"].choices == [(OWN, "Front desk · (805) 642-1414")]
