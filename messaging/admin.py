@@ -6,10 +6,12 @@ from django.contrib import admin, messages
 from messaging import services
 from messaging.models import (
     Conversation,
+    Label,
     Media,
     Message,
     MessageSync,
     MessagingNumber,
+    Note,
     WebhookEvent,
 )
 
@@ -58,11 +60,36 @@ class MessagingNumberAdmin(admin.ModelAdmin):
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
     list_display = ("own_number", "participants", "last_message_at", "unread_count",
-                    "organization")
-    list_filter = ("organization",)
+                    "status", "assignee", "organization")
+    list_filter = ("status", "organization")
     search_fields = ("participants",)
-    raw_id_fields = ("own_number",)
+    raw_id_fields = ("own_number", "assignee")
+    # Labels are the organization's own: set on the conversation page, not here, where
+    # every organization's would be offered.
+    readonly_fields = ("labels",)
     show_full_result_count = False
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ("name", "colour", "organization")
+    list_filter = ("colour", "organization")
+    search_fields = ("name",)
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    """Internal notes, read only: they are the team's record of a conversation."""
+
+    list_display = ("created_at", "conversation", "author", "organization")
+    list_filter = ("organization",)
+    raw_id_fields = ("conversation", "author", "mentions")
+    readonly_fields = ("organization", "conversation", "author", "text", "mentions",
+                       "created_at")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Message)

@@ -53,14 +53,27 @@ from messaging.idempotency import IdempotencyKeyReused, SendInProgress
 from messaging.media import media_bytes
 from messaging.models import (
     Conversation,
+    ConversationStatus,
     Direction,
     Media,
     MediaState,
     Message,
     MessageStatus,
     MessagingNumber,
+    Note,
 )
 from messaging.services import sms_connection
+from messaging.team_api import (
+    ConversationChangeSerializer,
+    LabelSerializer,
+    MemberRefSerializer,
+    NoteBodySerializer,
+    NoteSerializer,
+    TeamFilterSerializer,
+    add_note,
+    apply_team_filters,
+    change_conversation,
+)
 
 MAX_RECIPIENTS = 20
 
@@ -434,6 +447,9 @@ class ConversationSerializer(serializers.Serializer):
     last_preview = serializers.CharField(allow_blank=True)
     last_direction = serializers.ChoiceField(choices=Direction.choices, allow_blank=True)
     unread_count = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ConversationStatus.choices)
+    assignee = MemberRefSerializer(allow_null=True, help_text="Null: unassigned.")
+    labels = LabelSerializer(many=True, source="labels.all")
     contact = ContactRefField(
         number_of=sole_participant,
         help_text="The organization's contact of the other party of a one-to-one "
@@ -441,7 +457,7 @@ class ConversationSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class ConversationFilterSerializer(InputSerializer):
+class ConversationFilterSerializer(TeamFilterSerializer):
     own_number = StringField(required=False, allow_blank=True, max_length=32,
                              help_text="The organization's number.")
 
@@ -449,21 +465,42 @@ class ConversationFilterSerializer(InputSerializer):
 @extend_schema_view(
     list=extend_schema(summary="Conversations, latest activity first"),
     retrieve=extend_schema(summary="One conversation", parameters=[ID_PARAMETER]),
+    partial_update=extend_schema(
+        summary="Close or reopen, assign, label a conversation",
+        description="Any of `status`, `assignee` and `labels`; what is left out stays. Every "
+                    "id is checked before anything changes: another organization's label "
+                    "or member is a 404 naming the field, a member who may not have the "
+                    "conversation a 400.",
+        request=ConversationChangeSerializer, responses=ConversationSerializer,
+        parameters=[ID_PARAMETER]),
 )
 class ConversationViewSet(OrganizationApiMixin, PageContactsMixin,
                           viewsets.ReadOnlyModelViewSet):
-    """Conversations; their messages are at messages/?conversation={id}."""
+    """Conversations; their messages are at messages/?conversation={id}, their internal
+    notes at notes/."""
 
     contact_number = staticmethod(sole_participant)
     serializer_class = ConversationSerializer
     lookup_value_regex = "[0-9]+"
-    keyset_ordering = ("-last_message_at", "-id")
     query_serializers = {"list": ConversationFilterSerializer}
+
+    @property
+    def keyset_ordering(self):
+        return ("-created_at", "-id") if self.action == "notes" else ("-last_message_at", "-id")
 
     def get_queryset(self):
         if self.schema_only:
             return Conversation.objects.none()
-        return visible(self.request, Conversation.objects.select_related("own_number"))
+        return visible(self.request, Conversation.objects.select_related("own_number", "assignee")
+                       .prefetch_related("labels"))
+
+    def query_parameters(self):
+        accepted = super().query_parameters()
+        if self.action == "notes" and self.request.method == "GET":
+            # A list too: the paginator's parameters, as for the viewset's own list.
+            accepted.update({parameter["name"]: False for parameter
+                             in self.paginator.get_schema_operation_parameters(self)})
+        return accepted
 
     def list(self, request, *args, **kwargs):
         filters = self.query()
@@ -471,8 +508,36 @@ class ConversationViewSet(OrganizationApiMixin, PageContactsMixin,
         own = filters.validated_data.get("own_number")
         if own:
             conversations = conversations.filter(own_number__number=normalize_number(own))
+        conversations = apply_team_filters(conversations, filters.validated_data, request)
         page = self.paginate_queryset(conversations)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def partial_update(self, request, *args, **kwargs):
+        conversation = self.get_object()
+        body = ConversationChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        change_conversation(request, conversation, body.validated_data)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(methods=["GET"], summary="A conversation's internal notes, newest first",
+                   responses=NoteSerializer(many=True), parameters=[ID_PARAMETER])
+    @extend_schema(methods=["POST"], summary="Write an internal note (never sent)",
+                   description="Members it @-mentions by username, who see the "
+                               "conversation, are kept in `mentions`.",
+                   request=NoteBodySerializer, responses={201: NoteSerializer},
+                   parameters=[ID_PARAMETER])
+    @action(detail=True, methods=["get", "post"], url_path="notes", url_name="notes")
+    def notes(self, request, pk=None):
+        conversation = self.get_object()
+        if request.method == "POST":
+            body = NoteBodySerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            note = add_note(request, conversation, body.validated_data)
+            return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        notes = (Note.objects.filter(conversation=conversation).select_related("author")
+                 .prefetch_related("mentions"))
+        page = self.paginate_queryset(notes)
+        return self.get_paginated_response(NoteSerializer(page, many=True).data)
 
 
 class NumberSerializer(serializers.Serializer):

@@ -11,24 +11,37 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.tenancy import member_required, role_required
 from axion.errors import AxionError
 from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES
 from axion.wording import describe_provider_error
 from common.addresses import client_ip
 from common.pagination import keyset_page
-from common.phone import normalize_number
-from messaging import sending
-from messaging.forms import ComposeForm
+from common.phone import display_number, normalize_number
+from contacts.names import contacts_by_number
+from messaging import sending, team
+from messaging.forms import ComposeForm, split_recipients
 from messaging.idempotency import IdempotencyKeyReused, SendInProgress
 from messaging.media import media_bytes
-from messaging.models import Conversation, Media, Message, MessageStatus, MessagingNumber
+from messaging.models import (
+    Conversation,
+    ConversationStatus,
+    Label,
+    Media,
+    Message,
+    MessageStatus,
+    MessagingNumber,
+    Note,
+)
 from messaging.search import conversations_with_text
+from messaging.team_forms import NoteForm
 
 INBOX_PAGE = 30
 CONVERSATION_PAGE = 50
@@ -36,14 +49,51 @@ INBOX_ORDER = ("-last_message_at", "-id")
 MESSAGE_ORDER = ("-sent_at", "-id")
 
 
+# The inbox's views of its conversations: (query value, tab name). "all" is no filter.
+STATUS_TABS = (("open", "Open"), ("closed", "Closed"), ("all", "All"))
+WHO_TABS = (("", "Everyone's"), ("me", "Mine"), ("none", "Unassigned"), ("mentions", "Mentions"))
+# An id as links write it: ASCII digits that fit a database integer ("²" is a digit to
+# str.isdigit, not to int()).
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _status_filter(query) -> str:
+    status = query.get("status", "")
+    return status if status in dict(STATUS_TABS) else "open"  # the inbox opens on "open"
+
+
+def _who_filter(query) -> str:
+    """Whose conversations: "" (everyone's), "me", "none", "mentions" or a member's id."""
+    if query.get("mentions"):
+        return "mentions"
+    assignee = query.get("assignee", "")
+    return assignee if assignee in ("me", "none") or _ID.fullmatch(assignee) else ""
+
+
 def _inbox_page(request):
     conversations = (Conversation.objects.visible_to(request.membership)
-                     .select_related("own_number").filter(last_message_at__isnull=False))
+                     .select_related("own_number", "assignee").prefetch_related("labels")
+                     .filter(last_message_at__isnull=False))
+    status = _status_filter(request.GET)
+    if status != "all":
+        conversations = conversations.filter(status=status)
+    who = _who_filter(request.GET)
+    if who == "me":
+        conversations = conversations.filter(assignee=request.user)
+    elif who == "none":
+        conversations = conversations.filter(assignee__isnull=True)
+    elif who == "mentions":
+        # From the member's mentions (few) to their conversations, not the other way.
+        conversations = conversations.filter(pk__in=Note.objects.filter(
+            mentions=request.user).values("conversation_id"))
+    elif who:
+        conversations = conversations.filter(assignee_id=int(who))
     own = request.GET.get("number", "")
-    # The id of one of the organization's numbers, as the filter's links write it: ASCII
-    # digits that fit a database integer ("²" is a digit to str.isdigit, not to int()).
-    if re.fullmatch(r"[0-9]{1,18}", own):
+    if _ID.fullmatch(own):
         conversations = conversations.filter(own_number_id=int(own))
+    label = request.GET.get("label", "")
+    if _ID.fullmatch(label):
+        conversations = conversations.filter(labels=int(label))
     if request.GET.get("unread"):
         conversations = conversations.filter(unread_count__gt=0)
     # No database keeps a NUL in text (PostgreSQL refuses one in a query): none is searched.
@@ -58,20 +108,54 @@ def _inbox_page(request):
                        size=INBOX_PAGE)
 
 
+def _page_contacts(conversations) -> dict:
+    """The contacts of every number on the page: one query."""
+    return contacts_by_number(p for c in conversations for p in c.participant_list)
+
+
+def _query_with(query: QueryDict, **changes) -> str:
+    """`query` (the inbox's filters) with `changes` (None: left out), from its first page."""
+    query = query.copy()
+    query.pop("cursor", None)
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value:
+            query[name] = value
+    return query.urlencode()
+
+
+def _tabs(query: QueryDict) -> dict:
+    status, who = _status_filter(query), _who_filter(query)
+    return {
+        "status": [{"name": name, "current": value == status,
+                    "query": _query_with(query, status=value if value != "open" else None)}
+                   for value, name in STATUS_TABS],
+        "who": [{"name": name, "current": value == who,
+                 "query": _query_with(query, assignee=value if value in ("me", "none") else None,
+                                      mentions="me" if value == "mentions" else None)}
+                for value, name in WHO_TABS],
+    }
+
+
 @member_required
 def inbox(request):
     page = _inbox_page(request)
     query = request.GET.copy()
     query.pop("cursor", None)
     return render(request, "messaging/inbox.html", {
-        "page": page, "query": query.urlencode(),
+        "page": page, "query": query.urlencode(), "contacts": _page_contacts(page.items),
         "numbers": MessagingNumber.objects.visible_to(request.membership),
+        "labels": Label.objects.all(), "tabs": _tabs(request.GET),
+        "status_filter": _status_filter(request.GET),
         "filters": request.GET, "may_send": sending.may_send_or_delete(request.membership)})
 
 
 @member_required
 def inbox_fragment(request):
-    return render(request, "messaging/_conversations.html", {"page": _inbox_page(request)})
+    page = _inbox_page(request)
+    return render(request, "messaging/_conversations.html", {
+        "page": page, "contacts": _page_contacts(page.items),
+        "status_filter": _status_filter(request.GET)})
 
 
 def _conversation_messages(conversation, cursor=None):
@@ -82,6 +166,29 @@ def _conversation_messages(conversation, cursor=None):
                        size=CONVERSATION_PAGE)
     page.items.reverse()  # oldest at the top, like a chat
     return page
+
+
+def _timeline(conversation, page) -> list[tuple[str, object]]:
+    """The page's messages and the internal notes written in the time they span, oldest
+    first, as ("message", m) and ("note", n). A page holds the notes from its oldest
+    message (none before it if it is the oldest page) up to the next page's first (no
+    limit on the newest page), so each note shows on exactly one page."""
+    notes = (Note.objects.filter(conversation=conversation).select_related("author")
+             .prefetch_related("mentions"))
+    if page.items:
+        oldest, newest = page.items[0], page.items[-1]
+        if page.next_cursor:
+            notes = notes.filter(created_at__gte=oldest.sent_at)
+        if page.has_previous:
+            after = (Message.objects.filter(conversation=conversation)
+                     .filter(Q(sent_at__gt=newest.sent_at)
+                             | Q(sent_at=newest.sent_at, id__gt=newest.id))
+                     .order_by("sent_at", "id").values_list("sent_at", flat=True).first())
+            if after is not None:
+                notes = notes.filter(created_at__lt=after)
+    entries = [((m.sent_at, 0, m.pk), "message", m) for m in page.items]
+    entries += [((n.created_at, 1, n.pk), "note", n) for n in notes]
+    return [(kind, item) for _, kind, item in sorted(entries, key=lambda e: e[0])]
 
 
 def _compose_form(data=None, files=None, *, request, reply):
@@ -100,28 +207,149 @@ def _visible_conversation(request, pk) -> Conversation:
                              .select_related("own_number"), pk=pk)
 
 
+def _mark_read(conversation) -> None:
+    if conversation.unread_count:
+        # The unread badge goes from the inbox: a change its readers see.
+        Conversation.objects.filter(pk=conversation.pk).update(unread_count=0,
+                                                               changed_at=timezone.now())
+
+
+def _conversation_context(request, conversation, *, cursor=None, form=None,
+                          note_form=None) -> dict:
+    """What the conversation page shows; `form` and `note_form` bound to what the member
+    wrote, when it came back with errors."""
+    may_send = sending.may_send_or_delete(request.membership)
+    page = _conversation_messages(conversation, cursor)
+    may_work = request.membership.allows(Role.AGENT)
+    context = {
+        "conversation": conversation, "page": page, "timeline": _timeline(conversation, page),
+        "conversation_labels": list(conversation.labels.all()),
+        "contacts": contacts_by_number(conversation.participant_list),
+        "form": form or (_compose_form(request=request, reply=True) if may_send else None),
+        "may_send": may_send,
+    }
+    if may_work:
+        members = list(team.members_who_see(conversation))
+        context.update(
+            note_form=note_form or NoteForm(),
+            labels=list(Label.objects.all()),
+            assignable=[m.user for m in members if m.allows(Role.AGENT)],
+            mentionable=[m.user.get_username() for m in members
+                         if m.user_id != request.user.pk])
+    return context
+
+
 @member_required
 def conversation(request, pk):
     conversation = _visible_conversation(request, pk)
-    if conversation.unread_count:
-        Conversation.objects.filter(pk=pk).update(unread_count=0)
-    may_send = sending.may_send_or_delete(request.membership)
-    return render(request, "messaging/conversation.html", {
-        "conversation": conversation,
-        "page": _conversation_messages(conversation, request.GET.get("cursor")),
-        "form": _compose_form(request=request, reply=True) if may_send else None,
-        "may_send": may_send})
+    _mark_read(conversation)
+    return render(request, "messaging/conversation.html", _conversation_context(
+        request, conversation, cursor=request.GET.get("cursor")))
 
 
 @member_required
 def conversation_fragment(request, pk):
     conversation = _visible_conversation(request, pk)
-    if conversation.unread_count:
-        # The member is looking at it: what arrives while the page is open is read.
-        Conversation.objects.filter(pk=pk).update(unread_count=0)
+    # The member is looking at it: what arrives while the page is open is read.
+    _mark_read(conversation)
+    page = _conversation_messages(conversation)
     return render(request, "messaging/_messages.html", {
-        "conversation": conversation, "page": _conversation_messages(conversation),
+        "conversation": conversation, "page": page, "timeline": _timeline(conversation, page),
         "may_send": sending.may_send_or_delete(request.membership)})
+
+
+def _party_name(conversation, contacts=None) -> str:
+    """The conversation as the flash messages name it: its contact, or its number."""
+    contacts = contacts if contacts is not None else contacts_by_number(
+        conversation.participant_list)
+    return ", ".join(contacts[p].name if p in contacts else display_number(p)
+                     for p in conversation.participant_list) or "nobody"
+
+
+@role_required(Role.AGENT)
+@require_POST
+def conversation_status(request, pk):
+    """Close (back to the inbox, as Gmail's "e" does) or reopen a conversation."""
+    conversation = _visible_conversation(request, pk)
+    status = request.POST.get("status", "")
+    try:
+        team.set_status(conversation=conversation, status=status, user=request.user,
+                        ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.message_dict["status"]))
+        return redirect("conversation", pk=pk)
+    if status == ConversationStatus.CLOSED:
+        messages.success(request, f"Closed the conversation with {_party_name(conversation)}.")
+        return redirect("inbox")
+    messages.success(request, "The conversation is open again.")
+    return redirect("conversation", pk=pk)
+
+
+@role_required(Role.AGENT)
+@require_POST
+def assign_conversation(request, pk):
+    conversation = _visible_conversation(request, pk)
+    value = request.POST.get("assignee", "")
+    assignee = None
+    if value == "me":
+        assignee = request.user
+    elif _ID.fullmatch(value):
+        # Anyone who is no member of this organization is unknown here, as on the API.
+        assignee = User.objects.filter(
+            pk=int(value), memberships__organization=request.organization).first()
+        if assignee is None:
+            messages.error(request, "There is no such member in this organization.")
+            return redirect("conversation", pk=pk)
+    elif value:
+        messages.error(request, "Choose a member to assign, or nobody.")
+        return redirect("conversation", pk=pk)
+    try:
+        changed = team.assign(conversation=conversation, assignee=assignee, user=request.user,
+                              ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.message_dict["assignee"]))
+        return redirect("conversation", pk=pk)
+    if changed:
+        whom = ("you" if assignee == request.user else assignee.get_username()) \
+            if assignee else "nobody"
+        messages.success(request, f"Assigned to {whom}.")
+    return redirect("conversation", pk=pk)
+
+
+@role_required(Role.AGENT)
+@require_POST
+def label_conversation(request, pk):
+    conversation = _visible_conversation(request, pk)
+    wanted = request.POST.getlist("labels")
+    if not all(_ID.fullmatch(value) for value in wanted):
+        messages.error(request, "Choose labels from the list.")
+        return redirect("conversation", pk=pk)
+    labels = list(Label.objects.filter(pk__in={int(value) for value in wanted}))
+    if len(labels) != len(set(wanted)):
+        messages.error(request, "One of these labels no longer exists: choose again.")
+        return redirect("conversation", pk=pk)
+    if team.set_labels(conversation=conversation, labels=labels, user=request.user,
+                       ip=client_ip(request)):
+        messages.success(request, "Labels saved." if labels else "Labels removed.")
+    return redirect("conversation", pk=pk)
+
+
+@role_required(Role.AGENT)
+@require_POST
+def add_note(request, pk):
+    conversation = _visible_conversation(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note = team.add_note(conversation=conversation, author=request.user,
+                                 text=form.cleaned_data["text"], ip=client_ip(request))
+        except ValidationError as error:
+            form.add_error("text", error.message_dict["text"])
+        else:
+            return redirect(reverse("conversation", args=[pk]) + f"#note-{note.pk}")
+    # Nothing is lost: the page again, the note as written, and what is wrong with it.
+    return render(request, "messaging/conversation.html",
+                  _conversation_context(request, conversation, note_form=form), status=400)
 
 
 def _send(request, form, *, own_number, recipients, group=False):
@@ -183,9 +411,18 @@ def reply(request, pk):
             _form_errors(form, error)
         else:
             return redirect("conversation", pk=pk)
-    return render(request, "messaging/conversation.html", {
-        "conversation": conversation, "page": _conversation_messages(conversation),
-        "form": form, "may_send": True}, status=400)
+    return render(request, "messaging/conversation.html",
+                  _conversation_context(request, conversation, form=form), status=400)
+
+
+def _recipient_names(form) -> dict[str, dict[str, str]]:
+    """{entry: {"name", "display"}} for each entry of the composer's "To" that is a
+    contact's number: its chip shows the name (static/portal/compose.js)."""
+    entries = {entry: normalize_number(entry)
+               for entry in split_recipients(form["to"].value() or "")}
+    contacts = contacts_by_number(entries.values())
+    return {entry: {"name": contacts[number].name, "display": display_number(number)}
+            for entry, number in entries.items() if number in contacts}
 
 
 @role_required(Role.AGENT)
@@ -206,7 +443,8 @@ def compose(request):
             messages.success(request, f"Sent to {len(sent)} recipients, one conversation each.")
             return redirect("inbox")
     status = 400 if request.method == "POST" else 200
-    return render(request, "messaging/compose.html", {"form": form}, status=status)
+    return render(request, "messaging/compose.html",
+                  {"form": form, "recipient_names": _recipient_names(form)}, status=status)
 
 
 @role_required(Role.AGENT)

@@ -9,6 +9,7 @@ from api.views import api_not_found
 from contacts.api import ContactImportViewSet, ContactViewSet
 from faxes.api import FaxViewSet
 from messaging.api import ConversationViewSet, MessageViewSet, NumberViewSet
+from messaging.team_api import LabelViewSet
 
 router = SimpleRouter()
 router.register("faxes", FaxViewSet, basename="api-fax")
@@ -17,6 +18,7 @@ router.register("conversations", ConversationViewSet, basename="api-conversation
 router.register("numbers", NumberViewSet, basename="api-number")
 router.register("contacts/imports", ContactImportViewSet, basename="api-contact-import")
 router.register("contacts", ContactViewSet, basename="api-contact")
+router.register("labels", LabelViewSet, basename="api-label")
 
 urlpatterns = [
     *router.urls,

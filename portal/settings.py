@@ -366,6 +366,8 @@ SPECTACULAR_SETTINGS = {
         "MessageStatusEnum": "messaging.models.MessageStatus",
         "FaxStatusEnum": "faxes.models.FaxStatus",
         "MediaStateEnum": "messaging.models.MediaState",
+        "ConversationStatusEnum": "messaging.models.ConversationStatus",
+        "LabelColourEnum": "messaging.models.LabelColour",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -20,7 +20,10 @@ ENDPOINTS = {
     "/api/v1/messages/{uuid}/": {"get", "delete"},
     "/api/v1/messages/{uuid}/media/{position}/": {"get"},
     "/api/v1/conversations/": {"get"},
-    "/api/v1/conversations/{id}/": {"get"},
+    "/api/v1/conversations/{id}/": {"get", "patch"},
+    "/api/v1/conversations/{id}/notes/": {"get", "post"},
+    "/api/v1/labels/": {"get", "post"},
+    "/api/v1/labels/{id}/": {"get", "patch", "delete"},
     "/api/v1/numbers/": {"get"},
 }
 

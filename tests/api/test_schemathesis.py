@@ -107,7 +107,7 @@ def test_the_api_keeps_to_its_schema(api_schema, bearer):
     # under pytest 9 (it reads a private attribute of pytest's test items).
     examples = []
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 11
+    assert len(operations) == 26
     for operation in operations:
         strategy = st.one_of(
             operation.as_strategy(GenerationMode.POSITIVE).map(issued_cursors_only),
@@ -145,6 +145,14 @@ def test_the_answers_to_good_requests_keep_to_the_schema(api_schema, world, bear
         ("/api/v1/conversations/{id}/", "GET",
          {"path_parameters": {"id": world["conversation"].pk}}),
         ("/api/v1/numbers/", "GET", {}),
+        ("/api/v1/conversations/{id}/", "PATCH",
+         {"path_parameters": {"id": world["conversation"].pk},
+          "body": {"status": "closed", "assignee": None, "labels": []}}),
+        ("/api/v1/conversations/{id}/notes/", "POST",
+         {"path_parameters": {"id": world["conversation"].pk}, "body": {"text": "Called back"}}),
+        ("/api/v1/conversations/{id}/notes/", "GET",
+         {"path_parameters": {"id": world["conversation"].pk}}),
+        ("/api/v1/labels/", "GET", {}),
     ]
     for path, method, values in cases:
         response = api_schema[path][method].Case(**values).call_and_validate(

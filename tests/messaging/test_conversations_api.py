@@ -44,7 +44,8 @@ def test_a_conversation_has_its_numbers_and_last_message(number, api):
     assert body == {"id": conversation.pk, "own_number": OWN,
                     "participants": [OTHER, "+13105550100"],
                     "last_message_at": "2024-03-01T12:00:00Z", "last_preview": "See you",
-                    "last_direction": "in", "unread_count": 2, "contact": None,
+                    "last_direction": "in", "unread_count": 2, "status": "open",
+                    "assignee": None, "labels": [], "contact": None,
                     "created_at": body["created_at"]}
 
 

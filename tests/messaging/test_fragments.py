@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from common.phone import display_number
 from messaging.models import Conversation, Direction, MessageStatus
 from messaging.tasks import process_webhook_events
 from tests.clock import NOW
@@ -40,8 +41,9 @@ def test_outsider_does_not_see_the_organizations_conversations(outsider_client, 
     ConversationFactory(own_number=MessagingNumberFactory(organization=outsider.organization),
                         participants="+13105550177", last_message_at=NOW)
     html = outsider_client.get(INBOX_FRAGMENT).content.decode()
-    assert "+13105550177" in html  # the control: their own organization's conversation
-    assert OTHER not in html
+    # Numbers as people read them (the phone filter).
+    assert "(310) 555-0177" in html  # the control: their own organization's conversation
+    assert display_number(OTHER) not in html
 
 
 def test_inbox_fragment_shows_a_new_conversation(viewer_client, number):
@@ -57,7 +59,7 @@ def test_inbox_fragment_keeps_the_filters(viewer_client, number, conversation):
     ConversationFactory(own_number=number, participants="+13105550142", last_message_at=NOW,
                         unread_count=1)
     html = viewer_client.get(INBOX_FRAGMENT, {"unread": "1"}).content.decode()
-    assert "+13105550142" in html and OTHER not in html
+    assert "(310) 555-0142" in html and display_number(OTHER) not in html
 
 
 def test_conversation_fragment_shows_a_new_message(viewer_client, conversation):
