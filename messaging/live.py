@@ -19,17 +19,18 @@ after t. A render therefore vouches only for what was stamped more than `GRACE` 
 was read (by then every transaction stamped earlier has committed), and a marker is given
 out only once it is that old ("settled"); until then each poll renders again. So a render
 whose marker is L saw every change stamped up to L, and any change it missed is stamped
-after L and moves the marker. The cost is a render or two per tab after each change.
+after L and moves the marker. The cost: after each change, every open tab renders two or
+three times (for GRACE, then once more for the settled marker) instead of once.
 
 The inbox's poll is plain HTTP: the marker is its ETag, and a poll whose If-None-Match
 still matches is answered 304 Not Modified by Django's `condition` decorator, without a
 render. A conversation's poll also carries who else has it open and who is typing
 (messaging/presence.py), which a 304 cannot, so it answers a small JSON object:
-`{"changed": false, "presence": [...], "presence_text": "..."}`, or, when the marker moved
-past the client's (`?marker=`), `"changed": true` with the new marker and the fragment's
-HTML. Either poll costs, beyond what the middleware costs for any signed-in request, one
-indexed read when nothing happened, plus the conversation's reads and one write in the
-cache.
+`{"changed": false, "presence": [...], "presence_text": "..."}`, or, when its marker is
+not the client's (`?marker=`; any difference: a late commit may write an older stamp),
+`"changed": true` with the new marker and the fragment's HTML. Either poll costs, beyond
+what the middleware costs for any signed-in request, one indexed read when nothing
+happened, plus, for a conversation, a few reads and one write in the cache.
 """
 
 from datetime import UTC, datetime, timedelta
