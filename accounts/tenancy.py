@@ -51,12 +51,17 @@ def memberships_of(user) -> list[Membership]:
     """The user's memberships in every organization, for the switcher and the middleware."""
     if not user.is_authenticated:
         return []
-    return list(
+    memberships = list(
         Membership.objects.with_scopes_disabled()
         .filter(user=user)
         .select_related("organization")
         .order_by("organization__name")
     )
+    for membership in memberships:
+        # The same user, already loaded: what reads membership.user (visible_to, for a
+        # member limited to some numbers) must not read it again.
+        membership.user = user
+    return memberships
 
 
 def select_organization(request, organization_id: int) -> bool:

@@ -86,9 +86,6 @@ def _conversation_marker(request, pk: int) -> str | None:
     """The conversation's marker (one query); a 404 for a conversation the member does not
     see."""
     read_at = timezone.now()
-    # The membership's user is the signed-in user, already loaded: visible_to would load
-    # it again for a member limited to some numbers.
-    request.membership.user = request.user
     row = (Conversation.objects.visible_to(request.membership).filter(pk=pk)
            .values_list("changed_at", "unread_count").first())
     if row is None:
