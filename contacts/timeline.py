@@ -66,12 +66,22 @@ def conversations_of(contact: Contact, membership) -> list[Conversation]:
     numbers = [row.number for row in contact.numbers.all()]
     if not numbers:
         return []
-    # The own numbers spelt out: the unique index starts with (organization, own_number).
+    # The own numbers spelt out as values (a handful): with a subquery, SQLite would walk
+    # every conversation of the organization instead of using the unique (organization,
+    # own_number, participants) index.
     own = MessagingNumber.objects.visible_to(membership) if membership is not None \
         else MessagingNumber.objects.all()
-    conversations = Conversation.objects.filter(own_number__in=own.values("pk"),
-                                                participants__in=numbers)
-    return list(conversations.select_related("own_number").order_by("id"))
+    own_numbers = {number.pk: number for number in own}
+    if not own_numbers:
+        return []
+    # No join and no ORDER BY either: with them, SQLite walks every conversation of the
+    # number (or of the organization) rather than use that index.
+    conversations = sorted(Conversation.objects.filter(own_number__in=list(own_numbers),
+                                                       participants__in=numbers),
+                           key=lambda conversation: conversation.pk)
+    for conversation in conversations:
+        conversation.own_number = own_numbers[conversation.own_number_id]
+    return conversations
 
 
 def _after(queryset: QuerySet, kind: str, cursor: tuple | None) -> QuerySet:
