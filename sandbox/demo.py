@@ -145,8 +145,10 @@ TEAMWORK = [
     Teamwork("+13235550187", ("Billing", "Follow-up"), USERNAME, False, "agent",
              "Asked about the lab invoice: waiting for Blue Harbor Health before we call "
              "back."),
-    Teamwork("+16195550122", ("Insurance",), None, True, "agent",
-             "Insurance card received and scanned into the file. Nothing left to do."),
+    Teamwork("+16195550122", ("Insurance",), None, False, "agent",
+             "Insurance card received and scanned into the file."),
+    Teamwork("+15105550111", (), None, True, "agent",
+             "Prescription picked up on Friday. Nothing left to do."),
     Teamwork("+14155550199", ("Urgent",), "agent", False, "agent",
              "Lab results need a call today. @demo please review them before 3 pm.",
              (USERNAME,)),

@@ -61,8 +61,8 @@ def test_running_again_changes_no_conversation(synced):
 
 def test_a_conversation_a_member_reopened_stays_open(synced):
     with scopes_disabled():
-        Conversation.objects.filter(participants="+16195550122").update(
+        Conversation.objects.filter(participants="+15105550111").update(
             status=ConversationStatus.OPEN)
     call_command("seed_demo")
     with scopes_disabled():
-        assert Conversation.objects.get(participants="+16195550122").status == "open"
+        assert Conversation.objects.get(participants="+15105550111").status == "open"
