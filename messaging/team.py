@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -48,6 +48,35 @@ def mark_changed(conversation_ids: Iterable[int], now: datetime | None = None) -
     ids = set(conversation_ids)
     if ids:
         Conversation.objects.filter(pk__in=ids).update(changed_at=now or timezone.now())
+
+
+# The inbox's label and mentions filters. A label or mention on few conversations: their
+# ids, read from the label's or the member's own index, so that the database looks up
+# those few (PostgreSQL then sorts a handful of rows instead of walking the organization's
+# conversations newest first for ones that have it). On many: EXISTS, probed while walking
+# newest first, which finds a page's worth soon. The bound keeps short the list that is
+# read, and dropped, when the label is a common one.
+MOST_IDS = 300
+
+
+def _few_ids_or_exists(ids, exists: Exists) -> Q:
+    few = list(ids[:MOST_IDS + 1])
+    return Q(pk__in=few) if len(few) <= MOST_IDS else Q(exists)
+
+
+def with_label(label_id: int) -> Q:
+    """A filter of conversations that carry the label `label_id` (of the current
+    organization: another's finds none of its conversations in the scoped queryset)."""
+    through = Conversation.labels.through.objects.filter(label_id=label_id)
+    return _few_ids_or_exists(through.values_list("conversation_id", flat=True),
+                              Exists(through.filter(conversation_id=OuterRef("pk"))))
+
+
+def mentioning(user: User) -> Q:
+    """A filter of conversations with a note that mentions `user`."""
+    notes = Note.objects.filter(mentions=user)
+    return _few_ids_or_exists(notes.values_list("conversation_id", flat=True).distinct(),
+                              Exists(notes.filter(conversation_id=OuterRef("pk"))))
 
 
 def _target(conversation: Conversation) -> str:

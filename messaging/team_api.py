@@ -116,7 +116,7 @@ def apply_team_filters(conversations, data: dict, request):
     if data.get("label"):
         if not Label.objects.filter(pk=data["label"]).exists():
             raise UnknownObject("label", "There is no label with this id here.")
-        conversations = conversations.filter(labels=data["label"])
+        conversations = conversations.filter(team.with_label(data["label"]))
     return conversations
 
 

@@ -83,9 +83,7 @@ def _inbox_page(request):
     elif who == "none":
         conversations = conversations.filter(assignee__isnull=True)
     elif who == "mentions":
-        # From the member's mentions (few) to their conversations, not the other way.
-        conversations = conversations.filter(pk__in=Note.objects.filter(
-            mentions=request.user).values("conversation_id"))
+        conversations = conversations.filter(team.mentioning(request.user))
     elif who:
         conversations = conversations.filter(assignee_id=int(who))
     own = request.GET.get("number", "")
@@ -93,7 +91,7 @@ def _inbox_page(request):
         conversations = conversations.filter(own_number_id=int(own))
     label = request.GET.get("label", "")
     if _ID.fullmatch(label):
-        conversations = conversations.filter(labels=int(label))
+        conversations = conversations.filter(team.with_label(int(label)))
     if request.GET.get("unread"):
         conversations = conversations.filter(unread_count__gt=0)
     # No database keeps a NUL in text (PostgreSQL refuses one in a query): none is searched.

@@ -81,6 +81,16 @@ def test_a_members_id_lists_their_conversations(viewer_client, org, number):
     assert listed(viewer_client.get(INBOX, {"assignee": alice.pk})) == [hers.pk]
 
 
+@pytest.fixture(params=["few", "many"])
+def ids_or_exists(request, monkeypatch):
+    """Both ways the label and mentions filters take: from the ids of few conversations,
+    and (past team.MOST_IDS, here 1) with EXISTS."""
+    if request.param == "many":
+        monkeypatch.setattr("messaging.team.MOST_IDS", 1)
+    return request.param
+
+
+@pytest.mark.usefixtures("ids_or_exists")
 def test_the_label_filter_lists_conversations_with_the_label(viewer_client, org, number):
     billing, urgent = LabelFactory(organization=org), LabelFactory(organization=org)
     both = chat(number, minutes_ago=1, labels=[billing, urgent])
@@ -90,6 +100,7 @@ def test_the_label_filter_lists_conversations_with_the_label(viewer_client, org,
     assert listed(viewer_client.get(INBOX, {"label": billing.pk})) == [both.pk, billed.pk]
 
 
+@pytest.mark.usefixtures("ids_or_exists")
 def test_another_organizations_label_lists_nothing(viewer_client, org, other_org, number):
     theirs = LabelFactory(organization=other_org)
     mine = LabelFactory(organization=org)
@@ -97,13 +108,17 @@ def test_another_organizations_label_lists_nothing(viewer_client, org, other_org
     assert listed(viewer_client.get(INBOX, {"label": theirs.pk})) == []
 
 
+@pytest.mark.usefixtures("ids_or_exists")
 def test_mentions_lists_conversations_with_a_note_mentioning_me(agent_client, agent, viewer,
                                                                 number):
-    mentioned = chat(number)
+    mentioned = chat(number, minutes_ago=1)
     NoteFactory(conversation=mentioned, mentions=[agent.user])
+    NoteFactory(conversation=mentioned, mentions=[agent.user])  # twice: listed once
+    twice = chat(number, minutes_ago=2)
+    NoteFactory(conversation=twice, mentions=[agent.user, viewer.user])
     NoteFactory(conversation=chat(number), mentions=[viewer.user])
     NoteFactory(conversation=chat(number), mentions=[])
-    assert listed(agent_client.get(INBOX, {"mentions": "me"})) == [mentioned.pk]
+    assert listed(agent_client.get(INBOX, {"mentions": "me"})) == [mentioned.pk, twice.pk]
 
 
 def test_closed_and_mine_combine(agent_client, agent, number):
