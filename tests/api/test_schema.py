@@ -25,6 +25,9 @@ ENDPOINTS = {
     "/api/v1/labels/": {"get", "post"},
     "/api/v1/labels/{id}/": {"get", "patch", "delete"},
     "/api/v1/numbers/": {"get"},
+    "/api/v1/contacts/": {"get", "post"},
+    "/api/v1/contacts/{id}/": {"get", "put", "patch", "delete"},
+    "/api/v1/contacts/imports/{id}/": {"get"},
 }
 
 
