@@ -4,6 +4,7 @@ message arriving live, and deleting (agent) versus reading only (viewer)."""
 import pytest
 from playwright.sync_api import expect
 
+from common.phone import display_number
 from tests.e2e.helpers import PNG, log_in
 
 pytestmark = pytest.mark.e2e
@@ -14,7 +15,8 @@ CONTACT = "+12135550143"
 def _open_conversation(page, portal, party: str) -> None:
     portal.manage("run_job", "sync_messages")
     page.goto("/messaging/")
-    page.locator(".conversation-row", has_text=party).first.locator("a").click()
+    # Rows show numbers as people read them (and a contact's name beside it).
+    page.locator(".conversation-row", has_text=display_number(party)).first.locator("a").click()
 
 
 def test_reply_goes_from_queued_to_sent_without_reload(page, portal):
@@ -40,7 +42,8 @@ def test_new_message_with_an_image_to_two_numbers(page, portal):
     expect(page.get_by_role("status")).to_contain_text("Sent to 2 recipients")
     for party in ("+16195550122", "+14155550199"):
         page.goto("/messaging/")
-        page.locator(".conversation-row", has_text=party).first.locator("a").click()
+        page.locator(".conversation-row", has_text=display_number(party)).first.locator(
+            "a").click()
         bubble = page.locator(".bubble.outbound", has_text="Our new opening hours").last
         image = bubble.get_by_role("img", name="Image attachment")
         expect(image).to_be_visible()
@@ -52,7 +55,7 @@ def test_inbound_message_appears_with_an_unread_badge(page, portal):
     page.goto("/messaging/")
     portal.manage("sandbox_inbound", "+18056421414", "--from", "+17075550142",
                   "--text", "Is parking available at the clinic?")
-    row = page.locator(".conversation-row", has_text="+17075550142")
+    row = page.locator(".conversation-row", has_text="(707) 555-0142")
     expect(row).to_contain_text("Is parking available", timeout=30_000)
     expect(row).to_contain_text("1 unread")
 
@@ -74,7 +77,7 @@ def test_agent_deletes_a_message_and_viewer_sees_no_composer(page, portal, brows
     viewer = browser.new_context(base_url=portal.url).new_page()
     log_in(viewer, "viewer", "viewer")
     viewer.goto("/messaging/")
-    viewer.locator(".conversation-row", has_text="+13235550187").first.locator("a").click()
+    viewer.locator(".conversation-row", has_text="(323) 555-0187").first.locator("a").click()
     expect(viewer.locator(".bubble").first).to_be_visible()
     expect(viewer.get_by_role("button", name="Send")).to_have_count(0)
     expect(viewer.get_by_role("link", name="Delete")).to_have_count(0)

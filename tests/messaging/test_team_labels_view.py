@@ -24,7 +24,7 @@ def test_an_admin_sees_the_labels_with_their_use(admin_client_, org, number):
         ConversationFactory(own_number=number).labels.set([billing])
     html = admin_client_.get(LABELS).content.decode()
     assert "billing" in html
-    assert f'?status=all&amp;label={billing.pk}">1</a>' in html
+    assert f'?status=all&amp;label={billing.pk}">1 conversation</a>' in html
 
 
 def test_an_admin_adds_a_label(admin_client_, org):
