@@ -210,6 +210,8 @@ def _hand_to_provider(message: Message, own: MessagingNumber,
     _apply_send_result(message, values)
     if attachment is not None and values.get("status") == MessageStatus.QUEUED:
         _keep_sent_attachment(message, attachment)
+        with organization_scope(organization):
+            mark_changed([message.conversation_id])  # the picture shows now
 
 
 def _apply_send_result(message: Message, values: dict) -> None:
