@@ -85,9 +85,15 @@ class Fax(models.Model):
             models.Index(fields=["organization", "-sent_at", "-id"], name="fax_org_time"),
             models.Index(fields=["organization", "status", "-sent_at", "-id"],
                          name="fax_org_status_time"),
-            models.Index(fields=["organization", "customer_field"], name="fax_org_reference"),
-            models.Index(fields=["organization", "source_number"], name="fax_org_source"),
-            models.Index(fields=["organization", "destination_number"], name="fax_org_dest"),
+            # Lookups by reference or number, and a contact's timeline (contacts/timeline.py),
+            # which reads them newest first a page at a time: ending with the time, a page
+            # reads only its own rows instead of sorting all of a contact's faxes.
+            models.Index(fields=["organization", "customer_field", "sent_at", "id"],
+                         name="fax_org_reference_time"),
+            models.Index(fields=["organization", "source_number", "sent_at", "id"],
+                         name="fax_org_source_time"),
+            models.Index(fields=["organization", "destination_number", "sent_at", "id"],
+                         name="fax_org_dest_time"),
         ]
 
     def __str__(self):
