@@ -52,6 +52,8 @@ except ValueError as error:
 AXION_CALL_DEADLINE_SECONDS = env.float("AXION_CALL_DEADLINE_SECONDS", default=30.0)
 # Largest JSON answer read from the provider (getMMSMedia's files: MMS_MEDIA_MAX_BYTES).
 AXION_MAX_REPLY_BYTES = env.int("AXION_MAX_REPLY_BYTES", default=2 * 1024 * 1024)
+# Largest CSV file of contacts a member may import (bytes).
+CONTACT_IMPORT_MAX_BYTES = env.int("CONTACT_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 # Seconds of provider calls that one organization gets in one run of a job.
 AXION_ORGANIZATION_BUDGET_SECONDS = env.float("AXION_ORGANIZATION_BUDGET_SECONDS",
                                               default=60.0)
