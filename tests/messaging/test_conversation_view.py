@@ -111,9 +111,9 @@ def test_opening_marks_the_conversation_read(viewer_client, conversation):
         assert Conversation.objects.get(pk=conversation.pk).unread_count == 0
 
 
-def test_page_refreshes_itself_from_the_fragment(viewer_client, conversation):
-    fragment = reverse("conversation_fragment", args=[conversation.pk])
-    assert f'data-live-url="{fragment}"' in viewer_client.get(url(conversation)).content.decode()
+def test_page_refreshes_itself_from_its_live_poll(viewer_client, conversation):
+    poll = reverse("conversation_live", args=[conversation.pk])
+    assert f'data-live-poll="{poll}"' in viewer_client.get(url(conversation)).content.decode()
 
 
 def test_viewer_sees_no_composer_and_no_delete(viewer_client, conversation):
