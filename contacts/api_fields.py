@@ -3,6 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from contacts.names import contacts_by_number
+
 
 class ContactRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -25,3 +27,19 @@ class ContactRefField(serializers.Field):
     def to_representation(self, value):
         contacts = self.context.get("contacts") or {}
         return contact_ref(contacts.get(self.number_of(value)))
+
+
+class PageContactsMixin:
+    """Puts the contacts of the serialized objects' numbers in the serializer's context
+    (`contacts`, read by ContactRefField), one query for a whole page. `contact_number`
+    (a staticmethod of the viewset) names the number of an object."""
+
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            kwargs.setdefault("context", self.contacts_context(
+                args[0] if kwargs.get("many") else [args[0]]))
+        return super().get_serializer(*args, **kwargs)
+
+    def contacts_context(self, objects) -> dict:
+        return {**self.get_serializer_context(),
+                "contacts": contacts_by_number(self.contact_number(o) for o in objects)}

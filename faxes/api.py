@@ -15,8 +15,7 @@ from api.schema import ID_PARAMETER, PROVIDER_ERRORS
 from api.serializers import InputSerializer
 from api.views import OrganizationApiMixin
 from common.phone import normalize_number
-from contacts.api_fields import ContactRefField
-from contacts.names import contacts_by_number
+from contacts.api_fields import ContactRefField, PageContactsMixin
 from faxes import services
 from faxes.forms import lookup_days
 from faxes.models import Fax, FaxStatus
@@ -110,7 +109,7 @@ class FaxLookupResultSerializer(serializers.Serializer):
     list=extend_schema(summary="Faxes, newest first"),
     retrieve=extend_schema(summary="One fax", parameters=[ID_PARAMETER]),
 )
-class FaxViewSet(OrganizationApiMixin, viewsets.ReadOnlyModelViewSet):
+class FaxViewSet(OrganizationApiMixin, PageContactsMixin, viewsets.ReadOnlyModelViewSet):
     """The organization's faxes as the portal stores them (synced every few minutes)."""
 
     serializer_class = FaxSerializer
@@ -118,20 +117,10 @@ class FaxViewSet(OrganizationApiMixin, viewsets.ReadOnlyModelViewSet):
     keyset_ordering = ("-sent_at", "-id")
     query_serializers = {"list": FaxFilterSerializer, "lookup": FaxLookupSerializer}
 
+    contact_number = staticmethod(destination_of)
+
     def get_queryset(self):
         return Fax.objects.none() if self.schema_only else Fax.objects.all()
-
-    def get_serializer(self, *args, **kwargs):
-        if args:
-            kwargs.setdefault("context", self.contacts_context(
-                args[0] if kwargs.get("many") else [args[0]]))
-        return super().get_serializer(*args, **kwargs)
-
-    def contacts_context(self, faxes) -> dict:
-        """The serializer's context with the contacts of the faxes' destinations: one query
-        for a whole page (contacts.api_fields.ContactRefField reads it)."""
-        return {**self.get_serializer_context(),
-                "contacts": contacts_by_number(fax.destination_number for fax in faxes)}
 
     def list(self, request, *args, **kwargs):
         filters = self.query()

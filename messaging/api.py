@@ -46,8 +46,7 @@ from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES, MAX_FILE_SIZE
 from common.addresses import client_ip
 from common.filetypes import MMS_TYPES
 from common.phone import normalize_number
-from contacts.api_fields import ContactRefField
-from contacts.names import contacts_by_number
+from contacts.api_fields import ContactRefField, PageContactsMixin
 from messaging import sending
 from messaging.idempotency import IdempotencyKeyReused, SendInProgress
 from messaging.media import media_bytes
@@ -100,22 +99,6 @@ def sole_participant(conversation: Conversation) -> str:
     """The other party of a one-to-one conversation; "" for a group."""
     participants = conversation.participant_list
     return participants[0] if len(participants) == 1 else ""
-
-
-class PageContactsMixin:
-    """Puts the contacts of the serialized objects' numbers in the serializer's context
-    (`contacts`, read by ContactRefField), one query for a whole page. `contact_number`
-    (a staticmethod of the viewset) names the number of an object."""
-
-    def get_serializer(self, *args, **kwargs):
-        if args:
-            kwargs.setdefault("context", self.contacts_context(
-                args[0] if kwargs.get("many") else [args[0]]))
-        return super().get_serializer(*args, **kwargs)
-
-    def contacts_context(self, objects) -> dict:
-        return {**self.get_serializer_context(),
-                "contacts": contacts_by_number(self.contact_number(o) for o in objects)}
 
 
 class SendInProgressConflict(exceptions.APIException):
