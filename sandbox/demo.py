@@ -204,6 +204,7 @@ def seed_demo(*, if_new: bool = False) -> DemoResult:
     if not not_synced:
         today = now.astimezone(sandbox_services.account_tzinfo(account)).date()
         first_sync.run_first_sync(organization, today=today)
+        _read_the_history(organization)
     _add_teamwork(organization, timezone.now())
     with organization_scope(organization):
         faxes, messages = Fax.objects.count(), Message.objects.count()
@@ -392,6 +393,16 @@ def _add_labels(organization: Organization) -> None:
         for name, colour in LABELS:
             Label.objects.get_or_create(organization=organization, name=name,
                                         defaults={"colour": colour})
+
+
+def _read_the_history(organization: Organization, *, left_unread: int = 3) -> None:
+    """The demo's week of messages was read long ago, but for its newest few conversations:
+    an inbox as a team leaves it, not every synced inbound message unread."""
+    with organization_scope(organization):
+        unread = Conversation.objects.filter(unread_count__gt=0)
+        newest = list(unread.order_by("-last_message_at").values_list("pk", flat=True)
+                      [:left_unread])
+        unread.exclude(pk__in=newest).update(unread_count=0, changed_at=timezone.now())
 
 
 def _add_teamwork(organization: Organization, now: datetime) -> None:
