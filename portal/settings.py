@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "common",
     "accounts",
     "api",
+    "events",
     "contacts",
     "faxes",
     "messaging",

@@ -14,14 +14,14 @@ from accounts.models import Connection, Organization
 from accounts.tenancy import organization_scope
 from tests.factories import ConnectionFactory, MembershipFactory
 
-PORTAL_APPS = ("accounts", "contacts", "faxes", "messaging", "common", "portal", "api")
+PORTAL_APPS = ("accounts", "contacts", "events", "faxes", "messaging", "common", "portal", "api")
 # Positive control: tenant models known today, which the derivation must find.
 KNOWN_SCOPED = {
     "accounts.Membership", "accounts.Invitation", "accounts.Connection",
     "accounts.AuditEntry", "accounts.ApiKey", "faxes.Fax", "faxes.FaxSync",
     "messaging.MessagingNumber", "messaging.Conversation", "messaging.Message",
     "messaging.Media", "messaging.WebhookEvent", "messaging.MessageSync",
-    "contacts.Contact", "contacts.ContactNumber", "messaging.Label", "messaging.Note",
+    "contacts.Contact", "contacts.ContactNumber", "events.Event", "messaging.Label", "messaging.Note",
 }
 
 
