@@ -13,6 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 import axion
+from accounts.connection_signals import (
+    SETTINGS_CHANGED,
+    connection_failing,
+    connection_recovered,
+)
 from accounts.models import (
     AuditEntry,
     Connection,
@@ -220,6 +225,7 @@ def _store_connection(*, organization: Organization, kind: str, values: dict,
             missing = [f for f in ("api_key", "password") if not getattr(connection, f)]
             if missing:
                 raise ValidationError({f: "Required for a new connection." for f in missing})
+        was_failing_since = connection.failing_since if connection.pk else None
         if {"api_url", "api_key", "username", "password"} & set(changed):
             connection.session_token = ""
             connection.token_expires_at = None
@@ -228,6 +234,10 @@ def _store_connection(*, organization: Organization, kind: str, values: dict,
         connection.full_clean()
         created = connection.pk is None
         connection.save()
+        if was_failing_since is not None and connection.failing_since is None:
+            connection_recovered.send(sender=Connection, connection=connection,
+                                      failing_since=was_failing_since,
+                                      reason=SETTINGS_CHANGED)
     audit(organization=organization,
           action="connection.created" if created else "connection.changed", actor=actor,
           target=kind, detail={"fields": sorted(changed)}, ip=ip)
@@ -242,8 +252,11 @@ def note_provider_failure(*, organization: Organization, kind: str,
     failures (down, slow) say nothing about the connection's settings and change nothing."""
     if not isinstance(error, WrongCredentials | NotAllowed | URLNotAllowed):
         return
-    with organization_scope(organization):
-        Connection.objects.filter(kind=kind, failing_since__isnull=True).update(
+    with organization_scope(organization), transaction.atomic():
+        newly_failing = Connection.objects.filter(kind=kind, failing_since__isnull=True).update(
             failing_since=timezone.now())
         Connection.objects.filter(kind=kind).update(
             last_error=describe_provider_error(error)[:500])
+        if newly_failing:
+            connection_failing.send(sender=Connection,
+                                    connection=Connection.objects.get(kind=kind))

@@ -20,7 +20,10 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.utils import timezone
+
+from accounts.connection_signals import LOGIN_SUCCEEDED, connection_recovered
 
 if TYPE_CHECKING:
     from accounts.models import Connection
@@ -58,10 +61,19 @@ class ConnectionTokenStore:
     def save(self, token: str, expires_at: datetime) -> None:
         """Store a new token; a good login also clears the connection's failure marks."""
         now = self._clock()
-        # A targeted UPDATE by pk: no scope needed, no other field overwritten.
-        type(self.connection)._base_manager.filter(pk=self.connection.pk).update(
-            session_token=token, token_expires_at=expires_at, failing_since=None,
-            last_error="", updated_at=now)
+        # Targeted statements by pk: no scope needed, no other field overwritten. A login
+        # is rare: reading whether the connection was failing costs nothing that matters.
+        rows = type(self.connection)._base_manager.filter(pk=self.connection.pk)
+        with transaction.atomic():
+            was_failing_since = (rows.filter(failing_since__isnull=False)
+                                 .values_list("failing_since", flat=True).first())
+            rows.update(session_token=token, token_expires_at=expires_at, failing_since=None,
+                        last_error="", updated_at=now)
+            if was_failing_since is not None:
+                connection_recovered.send(sender=type(self.connection),
+                                          connection=self.connection,
+                                          failing_since=was_failing_since,
+                                          reason=LOGIN_SUCCEEDED)
         self.connection.session_token = token
         self.connection.token_expires_at = expires_at
         self.connection.failing_since = None

@@ -21,6 +21,8 @@ from accounts.tenancy import organization_scope
 from axion.errors import AxionError
 from axion.fax import FaxClient, FaxRecord
 from axion.wording import describe_provider_error
+from events import payloads as event_payloads
+from events.services import emit_many
 from faxes.models import Fax, FaxStatus, FaxSync, fax_identity
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,7 @@ def upsert_faxes(*, organization: Organization, records: Iterable[FaxRecord],
     with organization_scope(organization), transaction.atomic():
         known = {fax.identity: fax for fax in Fax.objects.filter(identity__in=by_identity)}
         new, changed = [], []
+        status_changes = []  # (fax, previous status or None): fax.status_changed
         for key, record in by_identity.items():
             fax = known.get(key)
             if fax is None:
@@ -86,9 +89,12 @@ def upsert_faxes(*, organization: Organization, records: Iterable[FaxRecord],
                           last_seen_at=seen_at, status_changed_at=seen_at)
                 new.append(fax)
                 known[key] = fax
+                status_changes.append((fax, None))
                 continue
             if fax.status != record.status or fax.try_count != record.try_count:
                 fax.status_changed_at = seen_at
+            if fax.status != record.status:
+                status_changes.append((fax, fax.status))
             fax.status, fax.try_count, fax.pages = record.status, record.try_count, record.pages
             fax.sent_at = record.time  # differs once the connection's time zone is corrected
             fax.last_seen_at = seen_at
@@ -98,6 +104,8 @@ def upsert_faxes(*, organization: Organization, records: Iterable[FaxRecord],
                                 unique_fields=["organization", "identity"],
                                 update_fields=list(UPDATED_FIELDS))
         Fax.objects.bulk_update(changed, list(UPDATED_FIELDS))
+        emit_many(organization=organization,
+                  events=event_payloads.fax_status_events(status_changes))
     return [known[key] for key in by_identity]
 
 

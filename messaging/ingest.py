@@ -20,6 +20,8 @@ from accounts.services import audit
 from accounts.tenancy import organization_scope
 from axion.sms import SmsMessage
 from common.phone import normalize_number
+from events import payloads as event_payloads
+from events.services import emit_many
 from messaging.events import parse_event
 from messaging.models import (
     Conversation,
@@ -159,9 +161,11 @@ def _record(organization, incoming, add_unknown) -> list[Message]:
 
     upgraded: dict[str, list[int]] = {}
     shown_in: set[int] = set()
+    status_changes = []  # (message, previous status, previous uuid): message.status_changed
     for uuid, message in known.items():
         status = MessageStatus.from_provider(by_uuid[uuid].status)
         if MessageStatus.moves_forward(message.status, status):
+            status_changes.append((message, message.status, None))
             message.status, message.updated_at = status, now
             upgraded.setdefault(status, []).append(message.pk)
             shown_in.add(message.conversation_id)
@@ -171,6 +175,8 @@ def _record(organization, incoming, add_unknown) -> list[Message]:
             status=status, updated_at=now)
     # A status shows in its conversation: live pages must see it moved.
     mark_changed(shown_in, now)
+    emit_many(organization=organization,
+              events=event_payloads.message_status_events(status_changes))
 
     new = [m for uuid, m in by_uuid.items() if uuid not in known]
     if not new:
@@ -198,6 +204,10 @@ def _record(organization, incoming, add_unknown) -> list[Message]:
         Media(organization=organization, message=row, position=i, url=url)
         for row, m in zip(rows, new, strict=True) for i, url in enumerate(m.media)])
     _touch_conversations(rows, {m.uuid: m for m in new})
+    # One event per message stored for the first time (a message seen again is known).
+    emit_many(organization=organization, events=event_payloads.message_received_events(
+        [row for row in rows if row.direction == Direction.INBOUND],
+        {m.uuid: len(m.media) for m in new}))
     apply_waiting_events(organization=organization, messages=[*known.values(), *rows])
     return [*known.values(), *rows]
 
@@ -268,12 +278,17 @@ def apply_status(*, message: Message, status: str, reason: str = "") -> bool:
         return False
     reason = reason[:300] if reason else message.status_reason
     now = timezone.now()
-    # Conditional: another process may have moved the status since it was read.
-    if not Message.objects.filter(pk=message.pk, status__in=MessageStatus.before(status)).update(
-            status=status, status_reason=reason, updated_at=now):
-        return False
-    mark_changed([message.conversation_id], now)
-    message.status, message.status_reason, message.updated_at = status, reason, now
+    previous = message.status
+    with transaction.atomic():
+        # Conditional: another process may have moved the status since it was read.
+        if not Message.objects.filter(pk=message.pk,
+                                      status__in=MessageStatus.before(status)).update(
+                status=status, status_reason=reason, updated_at=now):
+            return False
+        mark_changed([message.conversation_id], now)
+        message.status, message.status_reason, message.updated_at = status, reason, now
+        emit_many(organization=message.organization,
+                  events=event_payloads.message_status_events([(message, previous, None)]))
     return True
 
 

@@ -10,6 +10,7 @@ IdempotencyKeyReused when the submission asks for another message than the first
 """
 
 import base64
+import copy
 import uuid as uuid_module
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,8 @@ from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES
 from axion.wording import describe_provider_error
 from common.filetypes import MMS_TYPES, sniff
 from common.phone import parse_us_number
+from events import payloads as event_payloads
+from events.services import emit, emit_many
 from messaging.idempotency import check_earlier_send, check_earlier_sends, request_digest
 from messaging.ingest import (
     apply_waiting_events,
@@ -219,11 +222,14 @@ def _apply_send_result(message: Message, values: dict) -> None:
     settled meanwhile (reconciled while its process seemed dead) keeps that outcome: a
     status never moves back."""
     values["updated_at"] = timezone.now()
+    previous_status, previous_uuid = message.status, message.uuid
     with organization_scope(message.organization):
         try:
             with transaction.atomic():
                 updated = Message.objects.filter(
                     pk=message.pk, status__in=MessageStatus.unsettled()).update(**values)
+                if updated and values.get("status", previous_status) != previous_status:
+                    _emit_send_status(message, values, previous_status, previous_uuid)
             if not updated:
                 message.refresh_from_db()
                 return
@@ -247,6 +253,17 @@ def _apply_send_result(message: Message, values: dict) -> None:
         with organization_scope(message.organization):
             if apply_waiting_events(organization=message.organization, messages=[message]):
                 kick_processing()
+
+
+def _emit_send_status(message: Message, values: dict, previous_status: str,
+                      previous_uuid: str) -> None:
+    """message.status_changed for a send's outcome, the row's new values on a copy."""
+    changed = copy.copy(message)
+    for name, value in values.items():
+        setattr(changed, name, value)
+    renamed = previous_uuid if changed.uuid != previous_uuid else None
+    emit_many(organization=message.organization, events=event_payloads.message_status_events(
+        [(changed, previous_status, renamed)]))
 
 
 def _keep_sent_attachment(message: Message, attachment: Attachment) -> None:
@@ -281,9 +298,13 @@ def delete_message(*, message: Message, user: User | None, actor_label: str = ""
         # index: SQLite's FTS5 triggers, PostgreSQL's trigram index of the column), the
         # stored webhook bodies, and the conversation's preview.
         with transaction.atomic():
-            Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), text="")
+            deleted_at = timezone.now()
+            Message.objects.filter(pk=message.pk).update(deleted_at=deleted_at, text="")
             redact_message_events(message_uuid=message.uuid)
             refresh_preview(conversation_id=message.conversation_id)
+            deleted = event_payloads.message_deleted_event(message, deleted_at)
+            emit(organization=organization, type=deleted.type, subject=deleted.subject,
+                 payload=deleted.payload)
         # The provider's delete is permanent: the portal's copies of its media go too.
         for media in Media.objects.filter(message=message):
             if media.file:

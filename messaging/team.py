@@ -21,6 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Membership, Organization, Role, User
 from accounts.services import audit
+from events import payloads as event_payloads
+from events.services import emit
 from messaging.models import (
     Conversation,
     ConversationStatus,
@@ -253,6 +255,9 @@ def add_note(*, conversation: Conversation, author: User | None, text: str,
                                    created_at=now)
         note.mentions.set(mentioned)
         Conversation.objects.filter(pk=conversation.pk).update(changed_at=now)
+        added = event_payloads.note_added_event(note, conversation, mentioned)
+        emit(organization=conversation.organization, type=added.type, subject=added.subject,
+             payload=added.payload)
     conversation.changed_at = now
     audit(organization=conversation.organization, action="note.added", actor=author,
           actor_label=actor_label, target=_target(conversation), ip=ip,

@@ -1,0 +1,168 @@
+"""The payloads of events, built in one place so that each keeps one documented shape
+(events/schema.py describes them for the API's schema and the README).
+
+The functions read the attributes of the rows they are given (messages, faxes, notes)
+without importing their apps. The ones that show a contact look the numbers of a whole
+batch up at once (`contacts_by_number`, one query, in the organization's scope).
+
+Conventions: numbers in E.164 as stored, times in ISO 8601 UTC ("2024-03-01T12:00:00Z"),
+a contact as {"id", "name"} or null, never a secret. A message's text is the customer's
+own data and is in message.received only.
+"""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from contacts.names import contacts_by_number
+from events.models import EventType
+from events.services import NewEvent
+
+INBOUND = "in"
+FAILED = "FAILED"
+
+
+def iso(moment: datetime | None) -> str | None:
+    """`moment` in ISO 8601, UTC, with a Z."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def contact_ref(contact) -> dict | None:
+    return {"id": contact.pk, "name": contact.name} if contact is not None else None
+
+
+def conversation_subject(conversation_id: int) -> str:
+    return f"conversation:{conversation_id}"
+
+
+# Messages --------------------------------------------------------------------------------
+
+def other_party(message) -> str:
+    """The number whose contact a message names: the sender of an inbound message, the
+    recipient of an outbound one to one number ("" for several: no one contact)."""
+    if message.direction == INBOUND:
+        return message.source
+    return message.destinations[0] if len(message.destinations) == 1 else ""
+
+
+def message_ref(message) -> dict:
+    """A message as every message event shows it (the API's names), without its text."""
+    return {
+        "uuid": message.uuid,
+        "conversation": message.conversation_id,
+        "direction": message.direction,
+        "from": message.source,
+        "to": list(message.destinations),
+        "status": message.status,
+        "status_reason": message.status_reason,
+        "sent_at": iso(message.sent_at),
+        "client_reference": message.customer_provided_id,
+    }
+
+
+def message_received_events(messages: list, media_counts: dict[str, int]) -> list[NewEvent]:
+    """message.received for each of `messages` (new inbound rows); `media_counts` gives the
+    attachments of each by uuid."""
+    contacts = contacts_by_number(m.source for m in messages)
+    return [NewEvent(
+        type=EventType.MESSAGE_RECEIVED, subject=conversation_subject(m.conversation_id),
+        payload={"message": {**message_ref(m), "text": m.text,
+                             "media_count": media_counts.get(m.uuid, 0)},
+                 "contact": contact_ref(contacts.get(m.source))})
+        for m in messages]
+
+
+def message_status_events(changes: list[tuple]) -> list[NewEvent]:
+    """message.status_changed for each (message, previous status, previous uuid) whose
+    row now holds the new status; the previous uuid differs when a send got the
+    provider's uuid with its status (else it is None)."""
+    contacts = contacts_by_number(other_party(m) for m, _, _ in changes)
+    return [NewEvent(
+        type=EventType.MESSAGE_STATUS_CHANGED, subject=conversation_subject(m.conversation_id),
+        payload={"message": message_ref(m), "previous_status": previous,
+                 "status": m.status, "previous_uuid": previous_uuid,
+                 "contact": contact_ref(contacts.get(other_party(m)))})
+        for m, previous, previous_uuid in changes]
+
+
+def message_deleted_event(message, deleted_at: datetime) -> NewEvent:
+    contact = contacts_by_number([other_party(message)]).get(other_party(message))
+    return NewEvent(
+        type=EventType.MESSAGE_DELETED, subject=conversation_subject(message.conversation_id),
+        payload={"message": message_ref(message), "deleted_at": iso(deleted_at),
+                 "contact": contact_ref(contact)})
+
+
+# Faxes -----------------------------------------------------------------------------------
+
+def fax_ref(fax) -> dict:
+    return {
+        "id": fax.pk,
+        "customer_field": fax.customer_field,
+        "source_number": fax.source_number,
+        "destination_number": fax.destination_number,
+        "sent_at": iso(fax.sent_at),
+        "pages": fax.pages,
+        "status": fax.status,
+        "try_count": fax.try_count,
+    }
+
+
+def fax_status_events(changes: list[tuple]) -> list[NewEvent]:
+    """For each (fax, previous status or None when first seen) whose status is new:
+    fax.status_changed, and fax.failed after it when the fax has just failed."""
+    contacts = contacts_by_number(fax.destination_number for fax, _ in changes)
+    events = []
+    for fax, previous in changes:
+        payload = {"fax": fax_ref(fax), "previous_status": previous, "status": fax.status,
+                   "contact": contact_ref(contacts.get(fax.destination_number))}
+        subject = f"fax:{fax.pk}"
+        events.append(NewEvent(EventType.FAX_STATUS_CHANGED, subject, payload))
+        if fax.status == FAILED:
+            events.append(NewEvent(EventType.FAX_FAILED, subject, payload))
+    return events
+
+
+# Connections -----------------------------------------------------------------------------
+
+def connection_failing_event(connection) -> NewEvent:
+    return NewEvent(
+        type=EventType.CONNECTION_FAILING, subject=f"connection:{connection.kind}",
+        payload={"connection": {"kind": connection.kind},
+                 "failing_since": iso(connection.failing_since),
+                 "error": connection.last_error})
+
+
+def connection_recovered_event(connection, *, failing_since: datetime, reason: str,
+                               recovered_at: datetime) -> NewEvent:
+    return NewEvent(
+        type=EventType.CONNECTION_RECOVERED, subject=f"connection:{connection.kind}",
+        payload={"connection": {"kind": connection.kind},
+                 "failing_since": iso(failing_since), "recovered_at": iso(recovered_at),
+                 "reason": reason})
+
+
+# Notes -----------------------------------------------------------------------------------
+
+def note_added_event(note, conversation, mentioned: Iterable) -> NewEvent:
+    author = note.author
+    return NewEvent(
+        type=EventType.NOTE_ADDED, subject=conversation_subject(conversation.pk),
+        payload={
+            "conversation": {"id": conversation.pk,
+                             "participants": conversation.participant_list},
+            "note": {"id": note.pk, "text": note.text,
+                     "author": ({"id": author.pk, "username": author.get_username()}
+                                if author is not None else None),
+                     "created_at": iso(note.created_at),
+                     "mentions": sorted(user.pk for user in mentioned)}})
+
+
+# The test event --------------------------------------------------------------------------
+
+PING_MESSAGE = "This is a test event sent from the Axion portal."
+
+
+def ping_payload(endpoint_id: int) -> dict:
+    return {"endpoint": {"id": endpoint_id}, "message": PING_MESSAGE}
