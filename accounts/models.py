@@ -254,3 +254,75 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class JobOutcome(models.TextChoices):
+    OK = "ok", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class JobState(models.Model):
+    """The last run of one job for one organization, written by `accounts.jobs.
+    organization_work` as the run starts and ends: what the operations page and the API
+    show, and what "run now" reads to say a run is already going."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    job = models.CharField(max_length=64)
+    # Set while a run holds the organization's lock for the job; a crash leaves it set,
+    # which is why "already running" is read from the lock itself (it expires).
+    running_since = models.DateTimeField(null=True, blank=True)
+    # "Run now" queued a run that has not started yet.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=10, choices=JobOutcome.choices, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    # A run that found another one holding the lock, and so did nothing.
+    last_skipped_at = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "job"], name="one_state_per_job"),
+        ]
+        ordering = ["job"]
+
+    def __str__(self):
+        return f"{self.job} of {self.organization_id}"
+
+
+class ConnectionCheck(models.Model):
+    """One renewal of a connection's session token, or one "Test connection", with its
+    outcome in the portal's words: the history shown on the connection's panel."""
+
+    class Kind(models.TextChoices):
+        RENEWAL = "renewal", "Token renewal"
+        TEST = "test", "Connection test"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    ok = models.BooleanField()
+    # What the portal says of the outcome (axion.wording for a failure); never a secret.
+    detail = models.CharField(max_length=500, blank=True)
+    # The SMS API's version, from a test's version check.
+    version = models.CharField(max_length=100, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["connection", "-at", "-id"],
+                                name="check_connection_newest")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.connection_id} at {self.at:%Y-%m-%d %H:%M}"

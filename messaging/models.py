@@ -61,6 +61,11 @@ class MessagingNumber(models.Model):
     webhook_secret = EncryptedTextField()
     webhook_secret_digest = models.CharField(max_length=64, unique=True)
     registered_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the callback URL the provider last accepted (it has no way to read it
+    # back): the operations page compares it with the URL the portal expects now, which
+    # moves with a new secret or a new PORTAL_BASE_URL. Blank: not known.
+    registered_url_digest = models.CharField(max_length=64, blank=True, default="",
+                                             db_default="")
     registration_error = models.CharField(max_length=500, blank=True)
     activated_at = models.DateTimeField(
         null=True, blank=True,

@@ -17,7 +17,7 @@ from accounts.tenancy import organization_scope
 from axion.errors import AxionError
 from axion.wording import describe_provider_error
 from common.phone import parse_us_number
-from messaging.models import MessagingNumber
+from messaging.models import MessagingNumber, secret_digest
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +86,14 @@ def register_webhook(*, number: MessagingNumber, interactive: bool = False) -> b
         error = NOT_ACTIVATED
     number.registered_at = None if error else timezone.now()
     number.registration_error = error[:500]
+    values = {"registered_at": number.registered_at,
+              "registration_error": number.registration_error}
+    if not error:
+        # What the provider holds now (operations compares it with the expected URL).
+        number.registered_url_digest = values["registered_url_digest"] = secret_digest(
+            number.webhook_url)
     with organization_scope(number.organization):
-        MessagingNumber.objects.filter(pk=number.pk).update(
-            registered_at=number.registered_at, registration_error=number.registration_error)
+        MessagingNumber.objects.filter(pk=number.pk).update(**values)
     return not error
 
 
