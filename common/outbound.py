@@ -509,11 +509,15 @@ def guarded_session(policy: OutboundPolicy) -> requests.Session:
 
 # --- The call -----------------------------------------------------------------------------
 
-def post(session: requests.Session, url: str, *, json: Any, timeout: tuple[float, float],
+def post(session: requests.Session, url: str, *, json: Any = None, data: bytes | None = None,
+         headers: Mapping[str, str] | None = None, timeout: tuple[float, float],
          deadline: float, max_bytes: int,
          clock: Callable[[], float] = time.monotonic) -> Reply:
     """POST `json` to `url` and read the whole answer, within `deadline` seconds in all
     (and the current budget), refusing an answer larger than `max_bytes`.
+
+    `data` (bytes) is posted as it is instead of `json`, with `headers`: a signed webhook's
+    signature covers its exact body.
 
     `timeout` (connect, read) still bounds each step. A redirect is returned as it came,
     never followed. Raises URLRefused, DeadlineExceeded, ReplyTooLarge, or requests' own
@@ -532,7 +536,8 @@ def post(session: requests.Session, url: str, *, json: Any, timeout: tuple[float
     call.start()
     try:
         connect_timeout, read_timeout = timeout
-        response = session.post(url, json=json, stream=True, allow_redirects=False,
+        response = session.post(url, json=json, data=data, headers=headers, stream=True,
+                                allow_redirects=False,
                                 timeout=(call.bounded(connect_timeout),
                                          call.bounded(read_timeout)))
         try:
