@@ -193,8 +193,8 @@ class ContactViewSet(OrganizationApiMixin, mixins.ListModelMixin, mixins.Retriev
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.get("partial", False)
-        contact = self.get_object()
         change = self._body(partial=partial)
+        contact = self.get_object()
         if not partial:
             change = {name: change.get(name, "") for name in services.FIELDS} | {
                 "numbers": change["numbers"]}

@@ -496,9 +496,10 @@ class ConversationViewSet(OrganizationApiMixin, PageContactsMixin,
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def partial_update(self, request, *args, **kwargs):
-        conversation = self.get_object()
+        # The body first: a request the API cannot read is a 400 whatever the id.
         body = ConversationChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        conversation = self.get_object()
         change_conversation(request, conversation, body.validated_data)
         return Response(self.get_serializer(self.get_object()).data)
 
@@ -511,13 +512,12 @@ class ConversationViewSet(OrganizationApiMixin, PageContactsMixin,
                    parameters=[ID_PARAMETER])
     @action(detail=True, methods=["get", "post"], url_path="notes", url_name="notes")
     def notes(self, request, pk=None):
-        conversation = self.get_object()
         if request.method == "POST":
             body = NoteBodySerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            note = add_note(request, conversation, body.validated_data)
+            note = add_note(request, self.get_object(), body.validated_data)
             return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
-        notes = (Note.objects.filter(conversation=conversation).select_related("author")
+        notes = (Note.objects.filter(conversation=self.get_object()).select_related("author")
                  .prefetch_related("mentions"))
         page = self.paginate_queryset(notes)
         return self.get_paginated_response(NoteSerializer(page, many=True).data)

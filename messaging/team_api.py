@@ -218,9 +218,9 @@ class LabelViewSet(OrganizationApiMixin, mixins.ListModelMixin, mixins.RetrieveM
         return Response(LabelSerializer(label).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        label = self.get_object()
         body = LabelChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        label = self.get_object()
         actor = actor_of(request)
         team.update_label(label=label, name=body.validated_data.get("name", label.name),
                           colour=body.validated_data.get("colour", label.colour),
