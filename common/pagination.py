@@ -10,7 +10,7 @@ import base64
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -29,7 +29,8 @@ class Page:
 
 
 def _encode(values: list) -> str:
-    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    # A datetime is a date too: both as ISO 8601 (a date field's cursor reads it back).
+    plain = [v.isoformat() if isinstance(v, date) else v for v in values]
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
