@@ -216,6 +216,9 @@ class ApiKey(models.Model):
     class Scope(models.TextChoices):
         READ = "read", "Read faxes, messages, conversations and numbers"
         SEND = "send", "Send and delete messages"
+        # The organization's webhook endpoints: their URLs may carry credentials of the
+        # systems they point to, so reading them needs this scope too.
+        WEBHOOKS = "webhooks", "Manage webhook endpoints"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
                                      related_name="api_keys")
