@@ -46,6 +46,8 @@ class Portal:
             "SECRET_KEY": "e2e-secret-key", "Q_SYNC": "false", "Q_WORKERS": "2",
             "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_ACCESS_LOG": "",
             "LOG_LEVEL": "WARNING",
+            # Outgoing webhooks' tests register an endpoint on a receiver of their own.
+            "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
         }
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         self.folder = folder
