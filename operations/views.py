@@ -146,7 +146,8 @@ def ledger_day(request, number_pk, day):
     events = replay.day_events(organization=request.organization, number=number, day=day)
     page = keyset_page(events.only("id", "received_at", "event_type", "message_uuid",
                                    "state", "error", "attempts", "processed_at"),
-                       ordering=("id",), cursor=request.GET.get("cursor"), size=EVENTS_PAGE)
+                       ordering=("-id",), cursor=request.GET.get("cursor"),
+                       size=EVENTS_PAGE)
     return render(request, "operations/ledger_day.html", {
         "number": number, "day": day, "row": row, "page": page,
         "replayable": [s.label for s in EventState if s.value in replay.REPLAYED_BY_DAY],
