@@ -27,7 +27,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from accounts.models import Membership, Organization, Role
+from accounts.models import Connection, Membership, Organization, Role
 from common import logs
 
 SESSION_KEY = "organization_id"
@@ -108,11 +108,16 @@ def organization_context(request):
     """Template context: the current organization, membership, whether the member may
     administer it, and the switcher's list."""
     membership = getattr(request, "membership", None)
+    may_administer = membership is not None and membership.allows(Role.ADMIN)
     return {
         "organization": getattr(request, "organization", None),
         "membership": membership,
         # Owners and admins manage the organization: links to its settings are theirs.
-        "may_administer": membership is not None and membership.allows(Role.ADMIN),
+        "may_administer": may_administer,
+        # Flagged on every page for them until it recovers: one query (of at most two
+        # rows), made only when base.html reads it; nobody else's pages make it.
+        "failing_connections": (Connection.objects.filter(failing_since__isnull=False)
+                                .only("kind", "failing_since") if may_administer else ()),
         # Agents and above work the inbox: edit contacts, assign, label, write notes.
         "may_work": membership is not None and membership.allows(Role.AGENT),
         "memberships": getattr(request, "memberships", []),

@@ -44,6 +44,7 @@ from messaging.models import (
     Message,
     MessagingNumber,
     Note,
+    secret_digest,
 )
 from sandbox import demo_pictures, first_sync
 from sandbox import media as media_files
@@ -233,6 +234,7 @@ def register_portal_numbers(organization: Organization, account: SandboxAccount,
             # Set at the sandbox for this organization's account: registered, so active.
             MessagingNumber.objects.filter(pk=portal_number.pk).update(
                 registered_at=now, registration_error="",
+                registered_url_digest=secret_digest(portal_number.webhook_url),
                 activated_at=portal_number.activated_at or now)
 
 
