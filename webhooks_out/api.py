@@ -116,7 +116,8 @@ class DeliverySerializer(serializers.Serializer):
         help_text="pending (not tried yet), failed (retried at next_attempt_at), "
                   "succeeded, or abandoned (every retry failed).")
     attempts = serializers.IntegerField()
-    next_attempt_at = serializers.SerializerMethodField()
+    next_attempt_at = serializers.DateTimeField(
+        allow_null=True, help_text="When it is tried next; null once it is finished.")
     last_attempt_at = serializers.DateTimeField(allow_null=True)
     last_status_code = serializers.IntegerField(allow_null=True)
     last_error = serializers.CharField(allow_blank=True)
@@ -127,13 +128,6 @@ class DeliverySerializer(serializers.Serializer):
         return {"id": f"evt_{delivery.event_id}", "type": delivery.event.type,
                 "created_at": serializers.DateTimeField().to_representation(
                     delivery.event.created_at)}
-
-    @extend_schema_field(serializers.DateTimeField(
-        allow_null=True, help_text="When it is tried next; null once it is finished."))
-    def get_next_attempt_at(self, delivery) -> str | None:
-        if delivery.is_finished:
-            return None
-        return serializers.DateTimeField().to_representation(delivery.next_attempt_at)
 
 
 class TestSentSerializer(serializers.Serializer):

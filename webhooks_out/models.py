@@ -80,6 +80,7 @@ class DeliveryState(models.TextChoices):
 
 
 UNFINISHED = Q(state__in=DeliveryState.unfinished())
+FINISHED = ~UNFINISHED
 
 
 class Delivery(models.Model):
@@ -95,7 +96,10 @@ class Delivery(models.Model):
     state = models.CharField(max_length=10, choices=DeliveryState.choices,
                              default=DeliveryState.PENDING)
     attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # When it is tried next; null once it is finished (so the due index holds only
+    # unfinished ones where it matters: SQLite uses no partial index for a condition given
+    # as query parameters, and `next_attempt_at <= now` skips nulls by itself).
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     # Failed attempts are retried until then; past it, the delivery is abandoned.
     retry_until = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -107,13 +111,20 @@ class Delivery(models.Model):
 
     class Meta:
         verbose_name_plural = "deliveries"
+        constraints = [
+            models.CheckConstraint(
+                condition=(UNFINISHED & Q(next_attempt_at__isnull=False))
+                | (FINISHED & Q(next_attempt_at__isnull=True)),
+                name="delivery_due_while_unfinished"),
+        ]
         indexes = [
             # The delivery job's read: the organization's due deliveries, oldest first.
             models.Index(fields=["organization", "next_attempt_at", "id"],
-                         condition=UNFINISHED, name="delivery_due"),
-            # Whether an older delivery of the same endpoint and subject is unfinished.
-            models.Index(fields=["endpoint", "subject", "id"], condition=UNFINISHED,
-                         name="delivery_subject_order"),
+                         name="delivery_org_due"),
+            # Whether an older delivery of the same endpoint and subject is unfinished: one
+            # probe per unfinished state, however many finished ones the subject has.
+            models.Index(fields=["organization", "endpoint", "subject", "state", "id"],
+                         name="delivery_subject_state"),
             # An endpoint's log, newest first.
             models.Index(fields=["organization", "endpoint", "-id"],
                          name="delivery_endpoint_newest"),

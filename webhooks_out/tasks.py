@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.jobs import organization_work
@@ -19,10 +20,12 @@ PRUNE_BATCH = 1000
 
 
 def organizations_with_due_deliveries(now) -> list[int]:
-    return list(Delivery.objects.with_scopes_disabled()
-                .filter(UNFINISHED, next_attempt_at__lte=now)
-                .values_list("organization_id", flat=True).distinct()
-                .order_by("organization_id"))
+    """The organizations with a delivery due: one probe of the due index each, rather than
+    a walk of every delivery kept."""
+    due = Delivery.objects.with_scopes_disabled().filter(
+        organization_id=OuterRef("pk"), next_attempt_at__lte=now)
+    return list(Organization.objects.filter(Exists(due)).order_by("pk")
+                .values_list("pk", flat=True))
 
 
 def deliver_webhooks(organization_id: int | None = None) -> str:

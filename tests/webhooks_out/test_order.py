@@ -48,7 +48,7 @@ def test_an_abandoned_delivery_no_longer_holds_back_its_subject(org, clock):
         later = fax_event(org, fax_id=1, status="SENT")
         deliver_organization(organization=org)
         first = deliveries()[0]
-        first.state = DeliveryState.ABANDONED
+        first.state, first.next_attempt_at = DeliveryState.ABANDONED, None
         first.save()
         deliver_organization(organization=org)
     assert ids_received(receiver)[-1] == f"evt_{later.pk}"

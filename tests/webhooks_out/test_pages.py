@@ -164,7 +164,7 @@ def test_a_deliverys_page_shows_its_attempts(admin_client_, endpoint, delivered)
 
 def test_sending_again_makes_a_finished_delivery_due_now(
         admin_client_, endpoint, delivered, kicks, clock, django_capture_on_commit_callbacks):
-    delivered.state = DeliveryState.ABANDONED
+    delivered.state, delivered.next_attempt_at = DeliveryState.ABANDONED, None
     delivered.save()
     clock.shift(3600)
     with django_capture_on_commit_callbacks(execute=True):
