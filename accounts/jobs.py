@@ -3,9 +3,9 @@ each with its own time budget for provider calls, and recording each run (`JobSt
 operations page, the jobs API and "run now" read it)."""
 
 import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -44,17 +44,17 @@ def organization_work(job_name: str, organization: Organization) -> Iterator[boo
             yield False
             return
         token = logs.organization_id.set(organization.pk)
-        started_at, began = timezone.now(), time.monotonic()
+        started_at = timezone.now()
         _record(organization, job_name, running_since=started_at, last_started_at=started_at,
                 queued_at=None)
         try:
             with outbound.time_budget(settings.AXION_ORGANIZATION_BUDGET_SECONDS):
                 yield True
         except Exception as error:
-            _finish(organization, job_name, began, error=error)
+            _finish(organization, job_name, started_at, error=error)
             raise
         else:
-            _finish(organization, job_name, began)
+            _finish(organization, job_name, started_at)
         finally:
             logs.organization_id.reset(token)
 
@@ -68,11 +68,11 @@ def describe_job_error(error: Exception) -> str:
     return redact(f"{type(error).__name__}: {first_line}".rstrip(": "))[:500]
 
 
-def _finish(organization: Organization, job_name: str, began: float,
+def _finish(organization: Organization, job_name: str, started_at: datetime,
             error: Exception | None = None) -> None:
     now = timezone.now()
     values = {"running_since": None, "last_finished_at": now, "runs": F("runs") + 1,
-              "last_duration_ms": round((time.monotonic() - began) * 1000)}
+              "last_duration_ms": max(round((now - started_at).total_seconds() * 1000), 0)}
     if error is None:
         values.update(last_outcome=JobOutcome.OK, last_success_at=now)
     else:

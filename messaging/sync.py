@@ -2,7 +2,8 @@
 
 One stream per SMS connection (all its numbers at once), oldest first from the watermark
 minus a small overlap, stored 100 at a time through the same `record_messages` as webhooks,
-so a message seen both ways is one row.
+so a message seen both ways is one row. An inbound message seen here that no webhook
+announced is a missed webhook, counted in the operations ledger.
 """
 
 import logging
@@ -21,6 +22,7 @@ from axion.wording import describe_provider_error
 from messaging.ingest import incoming_from_provider, record_messages
 from messaging.models import MessageSync
 from messaging.services import sms_connection
+from operations.ledger import note_missed_webhooks
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +51,11 @@ def sync_organization_messages(*, organization: Organization,
         with axion.client_for(connection) as client:
             messages = client.iter_sms(from_time=sync_start(state, now))
             while page := list(islice(messages, PAGE)):
-                record_messages(organization=organization,
-                                incoming=[incoming_from_provider(m) for m in page],
+                incoming = [incoming_from_provider(m) for m in page]
+                record_messages(organization=organization, incoming=incoming,
                                 add_unknown_numbers=True)
+                # The webhooks' own check: what came this way but never as a webhook.
+                note_missed_webhooks(organization=organization, incoming=incoming, now=now)
                 seen += len(page)
                 newest = max(m.time for m in page)
                 watermark = max(watermark, newest) if watermark else newest

@@ -17,6 +17,7 @@ from messaging.models import EventState, WebhookEvent
 from messaging.sending import reconcile_unknown_sends
 from messaging.sync import sync_organization_messages
 from messaging.webhooks import RETRY_LIMIT, pending_organizations, process_organization_events
+from operations.ledger import count_arrivals
 
 # Rows deleted per statement: short statements, so webhooks written meanwhile never wait
 # long for SQLite's lock (or for PostgreSQL's index maintenance).
@@ -24,7 +25,9 @@ PRUNE_BATCH = 1000
 
 
 def process_webhook_events(organization_id: int | None = None) -> str:
-    """Process stored webhook events that are pending or failed earlier, in batches."""
+    """Process stored webhook events that are pending or failed earlier, in batches,
+    after counting the events stored since the last run into the ledger."""
+    count_arrivals()
     ids = pending_organizations()
     if organization_id is not None:
         ids = [i for i in ids if i == organization_id]

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotFound, JsonResponse
 from django.utils import timezone
@@ -46,6 +46,7 @@ from messaging.models import (
     secret_digest,
 )
 from messaging.services import sms_connection
+from operations.ledger import UNKNOWN_TO_PROVIDER, count_transitions
 
 log = logging.getLogger(__name__)
 
@@ -326,7 +327,7 @@ def process_batch(*, organization: Organization, events: list[WebhookEvent]) -> 
             incoming.append(_incoming_from_event(event))
             outcome.done.append(row)
         elif row.pk in view and view[row.pk] is None:
-            outcome.reject(row, "The provider does not know this message: not shown.")
+            outcome.reject(row, f"{UNKNOWN_TO_PROVIDER}: not shown.")
         elif row.pk in view:
             incoming.append(incoming_from_provider(view[row.pk]))
             outcome.done.append(row)
@@ -336,14 +337,45 @@ def process_batch(*, organization: Organization, events: list[WebhookEvent]) -> 
         stored = {m.uuid: m for m in Message.objects.filter(uuid__in={e.uuid for _, e in updates})}
         for row, event in updates:
             _settle_update(row, event, stored.get(event.uuid), view, outcome, confirm)
-        _mark(outcome.done, EventState.PROCESSED, now)
-        _mark(outcome.waiting, EventState.WAITING, now)
-        for reason, rows in outcome.rejected.items():
-            _mark(rows, EventState.REJECTED, now, error=reason)
-        for pk, error in outcome.failed.items():
-            # Retried by the next run until RETRY_LIMIT attempts.
-            WebhookEvent.objects.filter(pk=pk).update(
-                state=EventState.FAILED, error=error, attempts=F("attempts") + 1)
+        _keep_processed(outcome, events)
+        # The states and the ledger's counters of them change together.
+        with transaction.atomic():
+            _mark(outcome.done, EventState.PROCESSED, now)
+            _mark(outcome.waiting, EventState.WAITING, now)
+            for reason, rows in outcome.rejected.items():
+                _mark(rows, EventState.REJECTED, now, error=reason)
+            for pk, error in outcome.failed.items():
+                # Retried by the next run until RETRY_LIMIT attempts.
+                WebhookEvent.objects.filter(pk=pk).update(
+                    state=EventState.FAILED, error=error, attempts=F("attempts") + 1)
+            count_transitions(organization=organization, changes=_changes(outcome, events),
+                              retry_limit=RETRY_LIMIT)
+
+
+def _keep_processed(outcome: _Outcome, events: list[WebhookEvent]) -> None:
+    """An event once processed stays processed, with nothing written: processing it again
+    (a replay) changes nothing, even when the provider no longer knows its message."""
+    settled = {row.pk for row in events if row.state == EventState.PROCESSED}
+    if not settled:
+        return
+    outcome.done = [row for row in outcome.done if row.pk not in settled]
+    outcome.waiting = [row for row in outcome.waiting if row.pk not in settled]
+    outcome.rejected = {reason: kept for reason, rows in outcome.rejected.items()
+                        if (kept := [row for row in rows if row.pk not in settled])}
+    outcome.failed = {pk: error for pk, error in outcome.failed.items() if pk not in settled}
+
+
+def _changes(outcome: _Outcome, events: list[WebhookEvent]) -> list[tuple]:
+    """(event as read, new state, new attempts, new error) of each event the batch moved,
+    for the ledger."""
+    by_pk = {row.pk: row for row in events}
+    changes = [(row, EventState.PROCESSED, row.attempts, "") for row in outcome.done]
+    changes += [(row, EventState.WAITING, row.attempts, "") for row in outcome.waiting]
+    changes += [(row, EventState.REJECTED, row.attempts, reason)
+                for reason, rows in outcome.rejected.items() for row in rows]
+    changes += [(by_pk[pk], EventState.FAILED, by_pk[pk].attempts + 1, error)
+                for pk, error in outcome.failed.items()]
+    return changes
 
 
 def _settle_update(row: WebhookEvent, event: Event, message: Message | None,
@@ -361,7 +393,7 @@ def _settle_update(row: WebhookEvent, event: Event, message: Message | None,
     if confirm:
         found = view[row.pk]
         if found is None:
-            outcome.reject(row, "The provider does not know this message: not applied.")
+            outcome.reject(row, f"{UNKNOWN_TO_PROVIDER}: not applied.")
             return
         reported, claimed = (MessageStatus.from_provider(found.status),
                              MessageStatus.from_provider(event.status))

@@ -10,6 +10,8 @@ from contacts.api import ContactImportViewSet, ContactViewSet
 from faxes.api import FaxViewSet
 from messaging.api import ConversationViewSet, MessageViewSet, NumberViewSet
 from messaging.team_api import LabelViewSet
+from operations.api import ConnectionStateViewSet, JobViewSet, WebhookLedgerViewSet
+from webhooks_out.api import EndpointViewSet
 
 router = SimpleRouter()
 router.register("faxes", FaxViewSet, basename="api-fax")
@@ -19,6 +21,10 @@ router.register("numbers", NumberViewSet, basename="api-number")
 router.register("contacts/imports", ContactImportViewSet, basename="api-contact-import")
 router.register("contacts", ContactViewSet, basename="api-contact")
 router.register("labels", LabelViewSet, basename="api-label")
+router.register("connections", ConnectionStateViewSet, basename="api-connection")
+router.register("jobs", JobViewSet, basename="api-job")
+router.register("webhook-ledger", WebhookLedgerViewSet, basename="api-webhook-ledger")
+router.register("webhook-endpoints", EndpointViewSet, basename="api-webhook-endpoint")
 
 urlpatterns = [
     *router.urls,

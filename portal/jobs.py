@@ -20,8 +20,12 @@ from messaging.tasks import (
     prune_webhook_events,
     sync_messages,
 )
-from portal.tasks import heartbeat
+from notifications.tasks import send_notification_emails
+from operations import registry as operations_registry
+from portal.models import Heartbeat
+from portal.tasks import CLUSTER, heartbeat
 from sandbox.tasks import advance_due_messages
+from webhooks_out.tasks import deliver_webhooks, prune_webhook_deliveries
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,15 @@ JOBS = [
     Job("renew_tokens", renew_tokens, "TOKEN_RENEW_MINUTES",
         "Log in again for connections whose session token is missing or expires within "
         "5 days; mark those whose credentials are rejected."),
+    Job("send_notification_emails", send_notification_emails, "NOTIFICATION_EMAIL_MINUTES",
+        "E-mail members their notifications: immediate ones at once, digests once their "
+        "interval has passed (notifications/emails.py)."),
+    Job("deliver_webhooks", deliver_webhooks, "WEBHOOK_DELIVERY_MINUTES",
+        "Send due deliveries of events to organizations' webhook endpoints, signed; retry "
+        "failed ones with backoff for about a day; turn off endpoints failing for days."),
+    Job("prune_webhook_deliveries", prune_webhook_deliveries, "WEBHOOK_PRUNE_MINUTES",
+        "Delete finished webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS, "
+        "with their attempts (unfinished ones stay)."),
     Job("sandbox_advance", advance_due_messages, "SANDBOX_ADVANCE_MINUTES",
         "Sandbox: move due outbound messages from QUEUED to SENT/FAILED and notify.",
         per_organization=False),
@@ -74,6 +87,16 @@ JOBS = [
 
 def job_named(name: str) -> Job | None:
     return next((job for job in JOBS if job.name == name), None)
+
+
+def last_heartbeat():
+    """When the job cluster last ran `heartbeat` (None if never)."""
+    beat = Heartbeat.objects.filter(name=CLUSTER).first()
+    return beat.beat_at if beat else None
+
+
+# The operations pages list the jobs and read the heartbeat through this (they sit below).
+operations_registry.publish(JOBS, heartbeat=last_heartbeat)
 
 
 def sync_schedules(**kwargs) -> None:

@@ -58,6 +58,24 @@ CONTACT_IMPORT_MAX_BYTES = env.int("CONTACT_IMPORT_MAX_BYTES", default=20 * 1024
 AXION_ORGANIZATION_BUDGET_SECONDS = env.float("AXION_ORGANIZATION_BUDGET_SECONDS",
                                               default=60.0)
 
+# Outgoing webhooks (webhooks_out): hosts an operator allows besides public https ones,
+# listed exactly (names or addresses): these may be private or plain http.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+try:
+    OutboundPolicy(allowed_hosts=tuple(WEBHOOK_ALLOWED_HOSTS))
+except ValueError as error:
+    raise ImproperlyConfigured(f"WEBHOOK_ALLOWED_HOSTS: {error}") from error
+# Total seconds of one delivery attempt: connecting, sending and reading the answer.
+WEBHOOK_DELIVERY_TIMEOUT_SECONDS = env.float("WEBHOOK_DELIVERY_TIMEOUT_SECONDS", default=15.0)
+# A delivery is retried (backoff with jitter) for this long, then abandoned.
+WEBHOOK_DELIVERY_RETRY_HOURS = env.float("WEBHOOK_DELIVERY_RETRY_HOURS", default=24.0)
+# An endpoint with no success for this long is disabled, and its admins are told.
+WEBHOOK_ENDPOINT_DISABLE_DAYS = env.float("WEBHOOK_ENDPOINT_DISABLE_DAYS", default=3.0)
+# After a rotation, the previous secret signs too for this long.
+WEBHOOK_SECRET_GRACE_HOURS = env.float("WEBHOOK_SECRET_GRACE_HOURS", default=24.0)
+# Finished deliveries and their attempts are deleted after this many days.
+WEBHOOK_DELIVERY_RETENTION_DAYS = env.int("WEBHOOK_DELIVERY_RETENTION_DAYS", default=30)
+
 INSTALLED_APPS = [
     # django.contrib.admin, its site requiring two-factor sign-in (accounts.admin_site).
     "accounts.apps.StaffAdminConfig",
@@ -83,6 +101,9 @@ INSTALLED_APPS = [
     "contacts",
     "faxes",
     "messaging",
+    "webhooks_out",
+    "operations",
+    "notifications",
     "portal",
 ]
 if AXION_SANDBOX:
@@ -191,6 +212,9 @@ MEDIA_ARCHIVE_MINUTES = env.int("MEDIA_ARCHIVE_MINUTES", default=10)
 WEBHOOK_PRUNE_MINUTES = env.int("WEBHOOK_PRUNE_MINUTES", default=60)
 TOKEN_RENEW_MINUTES = env.int("TOKEN_RENEW_MINUTES", default=24 * 60)
 TOKEN_RENEW_DAYS = env.int("TOKEN_RENEW_DAYS", default=5)
+WEBHOOK_DELIVERY_MINUTES = env.int("WEBHOOK_DELIVERY_MINUTES", default=1)
+# Notification e-mails: immediate ones go out at the next run, digests when due.
+NOTIFICATION_EMAIL_MINUTES = env.int("NOTIFICATION_EMAIL_MINUTES", default=1)
 
 # Webhooks are unsigned: confirm each newSMS and updatedSMS with getSMS by its uuid first.
 WEBHOOK_CONFIRM_NEW_SMS = env.bool("WEBHOOK_CONFIRM_NEW_SMS", default=True)

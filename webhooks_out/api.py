@@ -262,9 +262,10 @@ class EndpointViewSet(OrganizationApiMixin, mixins.ListModelMixin, mixins.Retrie
                         status=status.HTTP_201_CREATED)
 
     def _change(self, body_class, *, full: bool):
-        endpoint = self.get_object()
+        # The body first: a request the API cannot read is a 400 whatever the id.
         body = body_class(data=self.request.data)
         body.is_valid(raise_exception=True)
+        endpoint = self.get_object()
         values = dict(body.validated_data)
         if full:
             values.setdefault("description", "")

@@ -14,7 +14,8 @@ from accounts.models import Connection, Organization
 from accounts.tenancy import organization_scope
 from tests.factories import ConnectionFactory, MembershipFactory
 
-PORTAL_APPS = ("accounts", "contacts", "events", "faxes", "messaging", "common", "portal", "api")
+PORTAL_APPS = ("accounts", "contacts", "events", "faxes", "messaging", "notifications", "common",
+               "portal", "api", "operations", "webhooks_out")
 # Positive control: tenant models known today, which the derivation must find.
 KNOWN_SCOPED = {
     "accounts.Membership", "accounts.Invitation", "accounts.Connection",

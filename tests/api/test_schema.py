@@ -28,6 +28,15 @@ ENDPOINTS = {
     "/api/v1/contacts/": {"get", "post"},
     "/api/v1/contacts/{id}/": {"get", "put", "patch", "delete"},
     "/api/v1/contacts/imports/{id}/": {"get"},
+    "/api/v1/connections/": {"get"},
+    "/api/v1/jobs/": {"get"},
+    "/api/v1/webhook-ledger/": {"get"},
+    "/api/v1/webhook-endpoints/": {"get", "post"},
+    "/api/v1/webhook-endpoints/{id}/": {"get", "put", "patch", "delete"},
+    "/api/v1/webhook-endpoints/{id}/rotate/": {"post"},
+    "/api/v1/webhook-endpoints/{id}/test/": {"post"},
+    "/api/v1/webhook-endpoints/{id}/deliveries/": {"get"},
+    "/api/v1/webhook-endpoints/event-types/": {"get"},
 }
 
 

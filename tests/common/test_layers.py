@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = {"contacts", "events", "faxes", "messaging", "sandbox"}
+DOMAIN = {"contacts", "events", "faxes", "messaging", "notifications", "operations",
+          "sandbox", "webhooks_out"}
 PACKAGES = {"common", "axion", "accounts", "api", *DOMAIN, "portal"}
 
 # What each package may not import (itself and everything else of the project is allowed).
