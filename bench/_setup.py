@@ -7,10 +7,12 @@ DEBUG is off (DEBUG keeps every query in memory) and connections persist.
 
 import argparse
 import os
+import socket
 import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,3 +108,22 @@ def interleaved_medians(fns: dict, repeat: int) -> dict[str, float]:
             fn()
             times[name].append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in times.items()}
+
+
+def free_port() -> int:
+    """A TCP port free on loopback, for a server the benchmark starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(url: str, seconds: float = 30) -> None:
+    """Wait until a server the benchmark started answers at `url`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - loopback only
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server did not answer at {url}")

@@ -28,7 +28,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,7 +38,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _setup import ROOT, bench_database, configure_django
+from _setup import ROOT, bench_database, configure_django, free_port, wait_ready
 
 TABS = 200
 CONVERSATIONS = 5_000
@@ -207,23 +206,6 @@ def lua_script(folder: Path, name: str, tabs: list[tuple[str, str, str]]) -> Pat
     script = folder / f"{name}.lua"
     script.write_text(f"TABS = {{\n{rows}\n}}\n{LUA}")
     return script
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_ready(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - loopback only
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer at {url}")
 
 
 def main() -> None:

@@ -24,7 +24,6 @@ The last line is `ratio=<job/bare> lost=<n> duplicates=<n>`.
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,16 +34,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _setup import ROOT, bench_database, configure_django  # noqa: E402
+from _setup import ROOT, bench_database, configure_django, free_port  # noqa: E402
 
 SUBJECTS = 1000  # events spread over this many subjects (conversations, faxes)
 EMIT_BATCH = 500
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

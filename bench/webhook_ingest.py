@@ -25,17 +25,14 @@ counted (answers cut off when a round ends).
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _setup import ROOT, bench_database, configure_django, parse_args
+from _setup import ROOT, bench_database, configure_django, free_port, parse_args, wait_ready
 
 # Rounds differ from one another on a small machine: the ratios are medians of many.
 ROUNDS = 20
@@ -55,23 +52,6 @@ request = function()
     {["Content-Type"] = "application/json", ["Connection"] = "close"}, body)
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_ready(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - loopback only
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer at {url}")
 
 
 def run_wrk(url: str, path: str, script_dir: Path,

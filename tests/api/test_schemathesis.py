@@ -16,9 +16,6 @@ from datetime import UTC, datetime
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -33,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.api.helpers import kept_connection_wsgi_app
 from tests.axion import bodies
 from tests.faxes.factories import FaxFactory
 from tests.faxes.recorded import answer as fax_answer
@@ -81,14 +79,8 @@ def world(org, number, fax_connection, sms, provider):
 
 @pytest.fixture
 def wsgi_app():
-    """The portal's WSGI application, keeping the test's database connection open across
-    requests, as Django's test client does (on PostgreSQL, the end of a request would
-    close it, and the test's transaction with it)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield get_wsgi_application()
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    with kept_connection_wsgi_app() as app:
+        yield app
 
 
 @pytest.fixture

@@ -2,33 +2,19 @@
 tests/api/test_schemathesis.py, seldom finds a stored contact or makes a valid one)."""
 
 import pytest
-import schemathesis
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from contacts.models import ImportState
+from tests.api.helpers import GOOD_ANSWER_CHECKS, api_schema_over_wsgi
 from tests.contacts.factories import ContactImportFactory, contact_with
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = GOOD_ANSWER_CHECKS
 
 
 @pytest.fixture
 def api_schema(db, settings):
     settings.API_RATE = ""
-    # The test's database connection stays open across requests, as with the test client.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    with api_schema_over_wsgi() as schema:
+        yield schema
 
 
 def test_the_answers_to_good_contact_requests_keep_to_the_schema(api_schema, api_key, org):
