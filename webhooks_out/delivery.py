@@ -42,7 +42,7 @@ import requests
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from urllib3.exceptions import NameResolutionError
@@ -71,6 +71,8 @@ CONNECT_TIMEOUT = 5.0
 ANSWER_CAP = 64 * 1024
 KEPT_BYTES = 1024
 BATCH = 100
+# Due deliveries read at a time to find those first of their subject.
+WINDOW = 500
 TEST_SUBJECT_PREFIX = "endpoint:"
 
 # The jitter's draw in [0, 1): tests replace it to know the waits.
@@ -192,19 +194,45 @@ def attempt(delivery: Delivery, session: requests.Session) -> Outcome:
     return outcome
 
 
-def due_deliveries(now: datetime):
-    """The organization's deliveries to attempt now, oldest due first (in its scope)."""
-    # A finished delivery has no next attempt: `next_attempt_at <= now` is the whole
-    # condition of being due, read in order from the index (organization, next_attempt_at).
-    older_unfinished = Delivery.objects.filter(
-        UNFINISHED, endpoint_id=OuterRef("endpoint_id"), subject=OuterRef("subject"),
-        id__lt=OuterRef("id"))
-    return (Delivery.objects.filter(next_attempt_at__lte=now)
-            .filter(Q(endpoint__enabled=True) | Q(subject__startswith=TEST_SUBJECT_PREFIX))
-            .exclude(Exists(older_unfinished))
-            .select_related("endpoint", "event").order_by("next_attempt_at", "id"))
+def due_batch(now: datetime, size: int = BATCH) -> list[Delivery]:
+    """Up to `size` deliveries of the organization to attempt now, oldest due first (in its
+    scope), each the oldest unfinished one of its endpoint and subject.
 
-
+    Two reads that stay cheap whatever the database's statistics say (PostgreSQL, before
+    it has counted a burst of new deliveries, planned the same rule written as NOT EXISTS,
+    or as a correlated subquery, as a scan of the organization's deliveries for each due
+    one): a window of due deliveries, in order from the index (organization,
+    next_attempt_at) (a finished delivery has no next attempt, so nothing else is read);
+    then, for the window's endpoints and subjects, the first unfinished id of each, read
+    from the index (organization, endpoint, subject, state, id). Those that are first go.
+    A window whose deliveries all wait behind older ones gives way to the next window.
+    """
+    due = (Delivery.objects.filter(next_attempt_at__lte=now)
+           .filter(Q(endpoint__enabled=True) | Q(subject__startswith=TEST_SUBJECT_PREFIX))
+           .order_by("next_attempt_at", "id"))
+    after = None
+    while True:
+        window = due
+        if after is not None:
+            window = due.filter(Q(next_attempt_at__gt=after[0])
+                                | Q(next_attempt_at=after[0], id__gt=after[1]))
+        rows = list(window.values_list("id", "endpoint_id", "subject",
+                                       "next_attempt_at")[:WINDOW])
+        if not rows:
+            return []
+        first = dict(((endpoint, subject), first_id) for endpoint, subject, first_id in (
+            Delivery.objects.filter(UNFINISHED, endpoint_id__in={r[1] for r in rows},
+                                    subject__in={r[2] for r in rows},
+                                    id__lte=max(r[0] for r in rows))
+            .values("endpoint_id", "subject").annotate(first=Min("id")).order_by()
+            .values_list("endpoint_id", "subject", "first")))
+        heads = [r[0] for r in rows if first.get((r[1], r[2])) == r[0]][:size]
+        if heads:
+            return list(Delivery.objects.filter(pk__in=heads)
+                        .select_related("endpoint", "event").order_by("next_attempt_at", "id"))
+        if len(rows) < WINDOW:
+            return []
+        after = (rows[-1][3], rows[-1][0])
 
 
 def _apply(delivery: Delivery, outcome: Outcome) -> None:
@@ -347,7 +375,7 @@ def deliver_organization(*, organization: Organization) -> int:
     try:
         while True:
             with organization_scope(organization):
-                batch = list(due_deliveries(timezone.now())[:BATCH])
+                batch = due_batch(timezone.now())
             if not batch:
                 break
             results, spent = [], False

@@ -54,7 +54,7 @@ def test_one_organizations_failure_does_not_stop_the_others(org, other_org, prov
     for organization in (org, other_org):
         EndpointFactory(organization=organization, url=URL)
         fax_event(organization)
-    real = delivery_module.due_deliveries
+    real = delivery_module.due_batch
     calls = []
 
     def broken_first(now):
@@ -63,7 +63,7 @@ def test_one_organizations_failure_does_not_stop_the_others(org, other_org, prov
             raise RuntimeError("boom")
         return real(now)
 
-    monkeypatch.setattr(delivery_module, "due_deliveries", broken_first)
+    monkeypatch.setattr(delivery_module, "due_batch", broken_first)
     assert deliver_webhooks().endswith("1 failed")
     assert len(attempts()) == 1
 

@@ -62,3 +62,18 @@ def test_each_endpoint_keeps_its_own_order(org):
         deliver_organization(organization=org)
     assert ids_received(down) == [f"evt_{events[0].pk}"]
     assert ids_received(up) == [f"evt_{e.pk}" for e in events]
+
+
+def test_deliveries_waiting_behind_a_failing_one_do_not_hold_back_other_subjects(
+        org, clock, monkeypatch):
+    monkeypatch.setattr("webhooks_out.delivery.WINDOW", 2)  # the waiting ones fill a window
+    with Receiver(lambda n: (500, {}, b"no") if n == 0 else (200, {}, b"ok")) as receiver:
+        EndpointFactory(organization=org, url=receiver.url)
+        fax_event(org, fax_id=1, status="QUEUED")
+        deliver_organization(organization=org)  # fails: fax 1 waits for its retry
+        waiting = [fax_event(org, fax_id=1, status=s) for s in ("PROGRESS", "SENT", "FAILED")]
+        other = fax_event(org, fax_id=2, status="SENT")
+        deliver_organization(organization=org)
+    assert ids_received(receiver)[1:] == [f"evt_{other.pk}"]
+    assert all(d.state == DeliveryState.PENDING for d in deliveries()
+               if d.event_id in {e.pk for e in waiting})
