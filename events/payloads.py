@@ -11,13 +11,22 @@ own data and is in message.received only.
 """
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from contacts.names import contacts_by_number
 from events.models import EventType
 from events.services import NewEvent
 
 INBOUND = "in"
+# How long after it was sent a message or a fax seen for the first time is still news: a
+# webhook or a sync that was down for hours still tells; a first sync's or a backfill's
+# older history is stored without an event (integrators asked for changes, not an archive).
+NEWS = timedelta(hours=6)
+
+
+def is_news(sent_at: datetime, now: datetime) -> bool:
+    return sent_at >= now - NEWS
+
 FAILED = "FAILED"
 
 

@@ -89,7 +89,8 @@ def upsert_faxes(*, organization: Organization, records: Iterable[FaxRecord],
                           last_seen_at=seen_at, status_changed_at=seen_at)
                 new.append(fax)
                 known[key] = fax
-                status_changes.append((fax, None))
+                if event_payloads.is_news(record.time, seen_at):  # not a backfill's history
+                    status_changes.append((fax, None))
                 continue
             if fax.status != record.status or fax.try_count != record.try_count:
                 fax.status_changed_at = seen_at

@@ -204,9 +204,11 @@ def _record(organization, incoming, add_unknown) -> list[Message]:
         Media(organization=organization, message=row, position=i, url=url)
         for row, m in zip(rows, new, strict=True) for i, url in enumerate(m.media)])
     _touch_conversations(rows, {m.uuid: m for m in new})
-    # One event per message stored for the first time (a message seen again is known).
+    # One event per message stored for the first time (a message seen again is known), if
+    # it is news rather than history (event_payloads.NEWS).
     emit_many(organization=organization, events=event_payloads.message_received_events(
-        [row for row in rows if row.direction == Direction.INBOUND],
+        [row for row in rows if row.direction == Direction.INBOUND
+         and event_payloads.is_news(row.sent_at, now)],
         {m.uuid: len(m.media) for m in new}))
     apply_waiting_events(organization=organization, messages=[*known.values(), *rows])
     return [*known.values(), *rows]

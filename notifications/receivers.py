@@ -25,7 +25,7 @@ payloads read here are the events' documented ones (events/payloads.py).
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
@@ -36,6 +36,7 @@ from accounts.models import Membership, Organization, Role
 from accounts.tenancy import organization_scope
 from common.phone import display_number
 from contacts.names import contacts_by_number
+from events import payloads as event_payloads
 from events.models import Event, EventType
 from faxes.models import FaxStatus
 from messaging.ingest import conversation_preview
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 BODY_CHARS = 140
 # How long after it was sent a message or fax is still news: a webhook or sync that was down
 # for hours still tells, a backfill of older history does not.
-FRESH = timedelta(hours=6)
+FRESH = event_payloads.NEWS
 
 
 def receive_events(sender, organization: Organization, events: list[Event], **kwargs) -> None:

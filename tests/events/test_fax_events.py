@@ -1,6 +1,6 @@
 """fax.status_changed (and fax.failed) where faxes are upserted: only on a real change."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from axion.fax import FaxRecord
 from faxes.services import upsert_faxes
@@ -17,8 +17,8 @@ def record(status="QUEUED", try_count=0) -> FaxRecord:
                      try_count=try_count, raw={})
 
 
-def upsert(org, *records):
-    return upsert_faxes(organization=org, records=list(records))
+def upsert(org, *records, seen_at=SENT_AT + timedelta(minutes=5)):
+    return upsert_faxes(organization=org, records=list(records), seen_at=seen_at)
 
 
 def test_a_fax_seen_for_the_first_time_has_no_previous_status(org):
@@ -31,6 +31,11 @@ def test_a_fax_seen_for_the_first_time_has_no_previous_status(org):
                 "sent_at": "2017-11-29T12:43:59Z", "pages": 2, "status": "QUEUED",
                 "try_count": 0},
         "previous_status": None, "status": "QUEUED", "contact": None}
+
+
+def test_a_fax_first_seen_days_after_it_was_sent_is_history_not_an_event(org):
+    upsert(org, record("SENT"), seen_at=SENT_AT + timedelta(days=3))
+    assert emitted() == []
 
 
 def test_the_same_status_again_is_no_event(org):

@@ -1,7 +1,7 @@
 """message.received and message.status_changed, written where ingest stores messages and
 moves their status, in the same transaction."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -34,8 +34,16 @@ def record(org, *incoming):
 
 
 @pytest.fixture(autouse=True)
-def _number(number):
+def _number(number, clock):
+    # The messages are news at the frozen clock (events.payloads.NEWS), an hour after T0.
     return number
+
+
+def test_an_inbound_message_a_first_sync_finds_days_later_is_history_not_an_event(
+        org, clock):
+    clock.move_to(T0 + timedelta(days=3))
+    record(org, inbound())
+    assert emitted() == []
 
 
 def test_a_new_inbound_message_is_received_with_its_text(org):
