@@ -9,6 +9,7 @@ from common.phone import display_number
 from contacts import services
 from contacts.models import Contact
 
+
 def import_max_bytes() -> int:
     """Largest CSV file of contacts (bytes), read when asked so that tests may change it."""
     return settings.CONTACT_IMPORT_MAX_BYTES

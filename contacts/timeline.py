@@ -9,7 +9,8 @@ page costs the same whether the contact has a hundred items or a million:
   own_number, participants)). Group conversations are left out: finding a number inside a
   comma-joined list is a scan of every conversation of the organization;
 - faxes, one stream per number and side (sent to it, sent from it) and one for the
-  contact's reference (the fax's customer field), over the fax indexes that end with the time (faxes/models.py).
+  contact's reference (the fax's customer field), over the fax indexes that end with the
+  time (faxes/models.py).
 
 The streams are merged in Python (heapq) by (time, kind, id); the page's cursor is the last
 entry's (time, kind, id), from which every stream resumes, so nothing is skipped or shown

@@ -22,7 +22,8 @@ KNOWN_SCOPED = {
     "accounts.AuditEntry", "accounts.ApiKey", "faxes.Fax", "faxes.FaxSync",
     "messaging.MessagingNumber", "messaging.Conversation", "messaging.Message",
     "messaging.Media", "messaging.WebhookEvent", "messaging.MessageSync",
-    "contacts.Contact", "contacts.ContactNumber", "events.Event", "messaging.Label", "messaging.Note",
+    "contacts.Contact", "contacts.ContactNumber", "events.Event", "messaging.Label",
+    "messaging.Note",
 }
 
 

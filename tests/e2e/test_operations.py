@@ -87,7 +87,8 @@ def test_spotting_a_missed_webhook(page, portal):
     missed = inbound_without_webhook(portal, "+17075550142")
     log_in(page)
     nav(page, "Operations")
-    page.locator('tr[data-job="sync_messages"]').get_by_role("button", name="Run sync_messages now").click()
+    row = page.locator('tr[data-job="sync_messages"]')
+    row.get_by_role("button", name="Run sync_messages now").click()
     expect(page.get_by_role("status").first).to_contain_text("sync_messages is queued")
     screenshots(page, "operations-overview")
     page.get_by_role("navigation", name="Operations").get_by_role(
