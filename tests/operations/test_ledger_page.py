@@ -158,7 +158,7 @@ def test_a_body_that_is_not_json_is_shown_as_text(admin_client_, number):
 
 @pytest.mark.parametrize("path", ["/operations/", URL])
 @pytest.mark.parametrize("who", ["viewer_client", "agent_client"])
-def test_viewers_and_agents_may_not_see_operations(request, who, path):
+def test_viewers_and_agents_may_not_see_operations(request, db, who, path):
     assert request.getfixturevalue(who).get(path).status_code == 403
 
 

@@ -91,7 +91,7 @@ def test_an_unknown_job_is_404(admin_client_, queued):
 
 
 @pytest.mark.parametrize("who", ["viewer_client", "agent_client"])
-def test_viewers_and_agents_may_not_run_jobs(request, who, queued):
+def test_viewers_and_agents_may_not_run_jobs(request, db, who, queued):
     assert request.getfixturevalue(who).post(URL).status_code == 403
     assert queued == []
 
