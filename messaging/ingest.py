@@ -156,7 +156,11 @@ def _record(organization, incoming, add_unknown) -> list[Message]:
     numbers = _numbers(organization, incoming, add_unknown)
     incoming = [m for m in incoming if m.own_number in numbers]
     by_uuid = {m.uuid: m for m in incoming}
-    known = {m.uuid: m for m in Message.objects.filter(uuid__in=by_uuid)}
+    # Locked (in id order, the same in every process): a sync and the webhook processing
+    # may hold the same message at once, and only the one that moves its status may say so
+    # (message.status_changed); the other then reads the status already moved.
+    known = {m.uuid: m for m in Message.objects.select_for_update()
+             .filter(uuid__in=by_uuid).order_by("pk")}
     now = timezone.now()
 
     upgraded: dict[str, list[int]] = {}

@@ -95,11 +95,15 @@ def update_endpoint(*, endpoint: Endpoint, values: dict, actor: User | None = No
         return []
     for name in changed:
         setattr(endpoint, name, checked[name])
+    # Only what this change sets: a rotation, a turn-off or the delivery job's health written
+    # meanwhile must not be put back as this request read them.
+    fields = [*changed, "updated_at"]
     if "enabled" in changed and endpoint.enabled:
         endpoint.disabled_reason, endpoint.failing_since = "", None
+        fields += ["disabled_reason", "failing_since"]
     endpoint.updated_at = timezone.now()
     with organization_scope(endpoint.organization), transaction.atomic():
-        endpoint.save()
+        endpoint.save(update_fields=fields)
         audit(organization=endpoint.organization, action="webhook_endpoint.changed",
               target=endpoint.url[:300], ip=ip,
               detail={"endpoint": endpoint.pk, "fields": sorted(changed)},
