@@ -165,11 +165,14 @@ def _messages_received(batch: Batch, event: Event) -> None:
     conversation = batch.conversation(subject_id(event)) if agents else None
     if conversation is None:
         return
+    allowed = batch.allowed_users(conversation.own_number_id)
     if conversation.assignee_id is not None:
-        # Assigned: it is the assignee's, not the others' who share the number.
-        users = agents & {conversation.assignee_id}
+        # Assigned: it is the assignee's, not the others' who share the number; told while
+        # they still see it (the number's allowed users may have changed since).
+        assignee = conversation.assignee_id
+        sees = not allowed or assignee in allowed or assignee in batch.members(Role.ADMIN)
+        users = agents & {assignee} if sees else set()
     else:
-        allowed = batch.allowed_users(conversation.own_number_id)
         users = agents & allowed if allowed else agents
     party = named(event.payload.get("contact"), message["from"])
     batch.add(event, users, kind=Kind.NEW_MESSAGE, title=f"New message from {party}",

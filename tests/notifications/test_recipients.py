@@ -55,6 +55,13 @@ def test_message_on_a_number_with_allowed_users_tells_only_them(team, org, numbe
     assert set(told()) == {allowed.user.username}
 
 
+def test_an_assignee_no_longer_allowed_on_the_number_is_not_told(team, org, number):
+    assignee = member(org, "nurse")
+    member(org, "front-desk", numbers=[number])  # the number is now the front desk's alone
+    emit_message_received(ConversationFactory(own_number=number, assignee=assignee.user))
+    assert told() == {}
+
+
 def test_message_in_an_assigned_conversation_tells_only_the_assignee(team, org, number):
     assignee = member(org, "nurse")
     emit_message_received(ConversationFactory(own_number=number, assignee=assignee.user))
