@@ -64,5 +64,11 @@ def test_search_finds_by_number_digits_and_word_of_a_name(viewer_client, org):
         "/contacts/search/", {"q": "sto"}).json()["results"]] == ["Bob Stone"]
 
 
+def test_search_ignores_a_nul_character(viewer_client, org):
+    contact_with(org, JANE, name="Jane Doe")
+    response = viewer_client.get("/contacts/search/", {"q": "Ja\x00ne"})
+    assert [r["name"] for r in response.json()["results"]] == ["Jane Doe"]
+
+
 def test_search_needs_a_member(client, org):
     assert client.get("/contacts/search/", {"q": "jan"}).status_code == 302
