@@ -335,7 +335,7 @@ def disable_failing_endpoint(endpoint: Endpoint, *, last_error: str) -> bool:
             return False
         endpoint.enabled, endpoint.disabled_reason = False, reason
         audit(organization=endpoint.organization, action="webhook_endpoint.disabled",
-              actor_label="Webhook delivery", target=endpoint.url[:300],
+              actor_label="Webhook delivery", target=endpoint.origin[:300],
               detail={"endpoint": endpoint.pk, "failing_since":
                       endpoint.failing_since.isoformat()})
         recipients = _admin_addresses(endpoint.organization)
@@ -358,7 +358,7 @@ def _tell_admins(endpoint: Endpoint, recipients: list[str]) -> None:
     try:
         send_mail(
             subject=f"A webhook endpoint of {endpoint.organization.name} was turned off",
-            message=(f"The portal turned off the webhook endpoint {endpoint.url}: "
+            message=(f"The portal turned off the webhook endpoint {endpoint.origin}: "
                      f"{endpoint.disabled_reason}\n\nIts events are kept and go out once it "
                      f"is turned on again. Check your endpoint, then turn it on: {link}\n"),
             from_email=None, recipient_list=recipients)

@@ -6,6 +6,8 @@ rotation the previous secret signs too until `previous_secret_expires_at`, so a 
 can switch without missing a delivery.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -45,7 +47,14 @@ class Endpoint(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return self.url
+        return self.origin
+
+    @property
+    def origin(self) -> str:
+        """Scheme and host of the URL, what logs, audit entries and e-mails name: the path
+        or query of a customer's URL may carry a credential of their system."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
 
     def wants(self, event_type: str) -> bool:
         """Whether events of `event_type` are delivered to it (a test event always is)."""

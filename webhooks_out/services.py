@@ -105,7 +105,7 @@ def update_endpoint(*, endpoint: Endpoint, values: dict, actor: User | None = No
     with organization_scope(endpoint.organization), transaction.atomic():
         endpoint.save(update_fields=fields)
         audit(organization=endpoint.organization, action="webhook_endpoint.changed",
-              target=endpoint.url[:300], ip=ip,
+              target=endpoint.origin[:300], ip=ip,
               detail={"endpoint": endpoint.pk, "fields": sorted(changed)},
               **_actor(actor, actor_label))
     if "enabled" in changed and endpoint.enabled:
@@ -126,7 +126,7 @@ def rotate_secret(*, endpoint: Endpoint, actor: User | None = None, actor_label:
             secret=secret, previous_secret=endpoint.secret,
             previous_secret_expires_at=expires, updated_at=now)
         audit(organization=endpoint.organization, action="webhook_endpoint.secret_rotated",
-              target=endpoint.url[:300], ip=ip,
+              target=endpoint.origin[:300], ip=ip,
               detail={"endpoint": endpoint.pk, "previous_signs_until": expires.isoformat()},
               **_actor(actor, actor_label))
     endpoint.previous_secret, endpoint.secret = endpoint.secret, secret
@@ -139,7 +139,7 @@ def delete_endpoint(*, endpoint: Endpoint, actor: User | None = None, actor_labe
     """Delete `endpoint` with its deliveries and their log."""
     with organization_scope(endpoint.organization), transaction.atomic():
         audit(organization=endpoint.organization, action="webhook_endpoint.deleted",
-              target=endpoint.url[:300], ip=ip, detail={"endpoint": endpoint.pk},
+              target=endpoint.origin[:300], ip=ip, detail={"endpoint": endpoint.pk},
               **_actor(actor, actor_label))
         Endpoint.objects.filter(pk=endpoint.pk).delete()
 
@@ -163,7 +163,7 @@ def send_test_event(*, endpoint: Endpoint, actor: User | None = None, actor_labe
             organization=organization, endpoint=endpoint, event=event, subject=event.subject,
             next_attempt_at=now, retry_until=retry_window(now), created_at=now)
         audit(organization=organization, action="webhook_endpoint.test_sent",
-              target=endpoint.url[:300], ip=ip,
+              target=endpoint.origin[:300], ip=ip,
               detail={"endpoint": endpoint.pk, "event": signing.event_id(event)},
               **_actor(actor, actor_label))
     kick_delivery(organization_id=organization.pk)
@@ -183,7 +183,7 @@ def resend_delivery(*, delivery: Delivery, actor: User | None = None, actor_labe
                    else DeliveryState.PENDING),
             next_attempt_at=now, retry_until=retry_window(now))
         audit(organization=organization, action="webhook_delivery.resent",
-              target=delivery.endpoint.url[:300], ip=ip,
+              target=delivery.endpoint.origin[:300], ip=ip,
               detail={"endpoint": delivery.endpoint_id, "delivery": delivery.pk,
                       "event": f"evt_{delivery.event_id}"}, **_actor(actor, actor_label))
     delivery.refresh_from_db()

@@ -100,7 +100,7 @@ def delete_endpoint(request, pk):
     endpoint = get_object_or_404(Endpoint, pk=pk)
     if request.method == "POST":
         services.delete_endpoint(endpoint=endpoint, actor=request.user, ip=client_ip(request))
-        messages.success(request, f"Endpoint {endpoint.url} deleted.")
+        messages.success(request, f"Endpoint {endpoint.origin} deleted.")
         return redirect("webhook_endpoints")
     return render(request, "webhooks_out/delete.html", {"endpoint": endpoint})
 

@@ -14,7 +14,7 @@ from tests.webhooks_out.factories import EndpointFactory, fax_event
 from tests.webhooks_out.helpers import URL, answer, deliveries, fresh
 from webhooks_out import services
 from webhooks_out.delivery import deliver_organization
-from webhooks_out.models import DeliveryState
+from webhooks_out.models import DeliveryState, Endpoint
 from webhooks_out.signals import endpoint_disabled
 
 
@@ -64,7 +64,8 @@ def test_turning_it_off_is_audited(org, endpoint, clock):
     fail_at(org, clock, NOW + timedelta(days=3))
     with scopes_disabled():
         [entry] = AuditEntry.objects.filter(action="webhook_endpoint.disabled")
-    assert (entry.actor_label, entry.target) == ("Webhook delivery", URL)
+    # The URL's scheme and host only: its path or query may carry a credential.
+    assert (entry.actor_label, entry.target) == ("Webhook delivery", "https://hooks.example")
 
 
 def test_owners_and_admins_are_e_mailed(org, endpoint, clock, owner, admin_member, agent,
@@ -74,7 +75,8 @@ def test_owners_and_admins_are_e_mailed(org, endpoint, clock, owner, admin_membe
         fail_at(org, clock, NOW + timedelta(days=3))
     [message] = mail.outbox
     assert sorted(message.to) == sorted([owner.user.email, admin_member.user.email])
-    assert URL in message.body and "turn it on" in message.body
+    assert "https://hooks.example:" in message.body and "turn it on" in message.body
+    assert URL not in message.body
 
 
 def test_the_disabled_signal_is_the_hook_for_notifications(org, endpoint, clock):
@@ -108,3 +110,8 @@ def test_no_delivery_is_made_for_a_disabled_endpoint(org):
     EndpointFactory(organization=org, url=URL, enabled=False)
     fax_event(org)
     assert deliveries() == []
+
+
+def test_an_endpoint_is_named_by_its_scheme_and_host_alone():
+    endpoint = Endpoint(url="https://user:token@crm.example:8443/hooks/s3cr3t?key=abc")
+    assert str(endpoint) == endpoint.origin == "https://crm.example:8443"
