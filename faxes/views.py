@@ -8,7 +8,7 @@ import csv
 from itertools import islice
 
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from accounts.models import Connection
@@ -95,6 +95,13 @@ def fax_lookup(request):
                   {"lookup_form": form, "result": result, "searched": searched,
                    **destinations(result.faxes if result else [])},
                   status=400 if form.errors else 200)
+
+
+@member_required
+def fax_detail(request, pk):
+    """One fax: its fields and the contact of its destination."""
+    fax = get_object_or_404(Fax, pk=pk)
+    return render(request, "faxes/fax_detail.html", {"fax": fax, **destinations([fax])})
 
 
 # Numbers as stored (E.164 for US numbers), for other systems to read; "contact" is the
