@@ -1,18 +1,22 @@
 """Every error of the API as {"error": {"code", "message", "fields"}}: bad input from the
-services is a 400 on its field; provider failures are 502 (504 when the provider did not
+services is a 400 on its field, input a rule refuses (common.refusals) a 422 with the rule's
+code; provider failures are 502 (504 when the provider did not
 answer in time) and a missing connection is 409."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions
+from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from axion.errors import AxionError, NoConnection, OutcomeUnknown, is_timeout
 from axion.sms import FILE_TOO_LARGE
 from axion.wording import describe_provider_error
+from common.refusals import Refused
 
 
 class ProviderFailed(exceptions.APIException):
@@ -81,6 +85,13 @@ def _django_detail(error: DjangoValidationError):
 
 def api_exception_handler(exc, context):
     """DRF's handler (status, WWW-Authenticate, Retry-After) with the API's error shape."""
+    if isinstance(exc, Refused):
+        # Well formed, refused by a rule: 422 with the rule's own code.
+        fields = _flatten(exc.message_dict)
+        message = "; ".join(messages[0] for messages in fields.values())
+        set_rollback()
+        return Response(error_body(exc.refusal_code, message, fields),
+                        status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_detail(exc))
     elif isinstance(exc, RequestDataTooBig):

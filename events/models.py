@@ -18,6 +18,8 @@ class EventType(models.TextChoices):
     CONNECTION_FAILING = "connection.failing", "A connection to Axion is failing"
     CONNECTION_RECOVERED = "connection.recovered", "A connection to Axion recovered"
     NOTE_ADDED = "conversation.note_added", "An internal note was added to a conversation"
+    CONTACT_OPTED_OUT = "contact.opted_out", "A number opted out of the organization's messages"
+    CONTACT_OPTED_IN = "contact.opted_in", "A number opted back in to the organization's messages"
     # Sent to one webhook endpoint when an admin asks for a test (never emitted to all).
     PING = "ping", "A test event sent from the portal"
 

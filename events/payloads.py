@@ -168,6 +168,20 @@ def note_added_event(note, conversation, mentioned: Iterable) -> NewEvent:
                      "mentions": sorted(user.pk for user in mentioned)}})
 
 
+# Opt-outs -------------------------------------------------------------------------------
+
+def opt_out_event(*, opted_out: bool, number: str, source: str, keyword: str,
+                  at: datetime) -> NewEvent:
+    """contact.opted_out or contact.opted_in for `number`, read in the organization's
+    scope (its contact)."""
+    contact = contacts_by_number([number]).get(number)
+    return NewEvent(
+        type=EventType.CONTACT_OPTED_OUT if opted_out else EventType.CONTACT_OPTED_IN,
+        subject=f"number:{number}",
+        payload={"number": number, "contact": contact_ref(contact), "source": source,
+                 "keyword": keyword, "at": iso(at)})
+
+
 # The test event --------------------------------------------------------------------------
 
 PING_MESSAGE = "This is a test event sent from the Axion portal."

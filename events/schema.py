@@ -138,6 +138,17 @@ class NoteAddedSerializer(serializers.Serializer):
     note = NoteRefSerializer()
 
 
+class OptOutChangedSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="The number, E.164.")
+    contact = ContactRefSerializer(allow_null=True, help_text="The number's contact.")
+    source = enum_field(["keyword", "member", "import", "api"],
+                        help_text="How: a keyword texted by the number (STOP, START), a "
+                                  "member, an import of the list, or the API.")
+    keyword = serializers.CharField(allow_blank=True,
+                                    help_text="The text that did it, for a keyword.")
+    at = serializers.DateTimeField()
+
+
 class EndpointRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
 
@@ -156,6 +167,8 @@ DATA = {
     EventType.CONNECTION_FAILING: ConnectionFailingSerializer,
     EventType.CONNECTION_RECOVERED: ConnectionRecoveredSerializer,
     EventType.NOTE_ADDED: NoteAddedSerializer,
+    EventType.CONTACT_OPTED_OUT: OptOutChangedSerializer,
+    EventType.CONTACT_OPTED_IN: OptOutChangedSerializer,
     EventType.PING: PingSerializer,
 }
 
@@ -211,6 +224,12 @@ EXAMPLES = {
         "note": {"id": 9, "text": "@alice please call her back", "created_at":
                  "2024-03-01T12:10:00Z", "author": {"id": 3, "username": "bob"},
                  "mentions": [2]}},
+    EventType.CONTACT_OPTED_OUT: {
+        "number": "+13105550142", "contact": _CONTACT, "source": "keyword",
+        "keyword": "Stop", "at": "2024-03-01T12:20:00Z"},
+    EventType.CONTACT_OPTED_IN: {
+        "number": "+13105550142", "contact": _CONTACT, "source": "keyword",
+        "keyword": "START", "at": "2024-03-02T09:00:00Z"},
     EventType.PING: {"endpoint": {"id": 5},
                      "message": "This is a test event sent from the Axion portal."},
 }

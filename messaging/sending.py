@@ -51,6 +51,7 @@ from messaging.models import (
 from messaging.services import sms_connection
 from messaging.team import mark_changed
 from messaging.webhooks import kick_processing, redact_message_events
+from optouts.services import refuse_opted_out
 
 MAX_TEXT_LENGTH = 1600
 LOCAL_PREFIX = "local-"
@@ -119,8 +120,9 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
     """Send one message to each recipient (each in its own conversation); returns them.
     With `group` (a reply in a group conversation), one message to all of them together.
 
-    Raises ValidationError for bad input and PermissionDenied for a number the user may
-    not use. Provider failures do not raise: they are the returned messages' status.
+    Raises ValidationError for bad input, optouts.services.OptedOut (nothing sent) when a
+    recipient opted out, and PermissionDenied for a number the user may not use. Provider
+    failures do not raise: they are the returned messages' status.
     """
     text = (text or "").strip()
     if not text and attachment is None:
@@ -129,6 +131,7 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
         raise ValidationError({"text": f"At most {MAX_TEXT_LENGTH} characters."})
     destinations = parse_destinations(to)
     own = sendable_number(organization=organization, user=user, number=own_number)
+    refuse_opted_out(organization=organization, numbers=destinations)
     batches = [destinations] if group else [[n] for n in destinations]
     keys = [f"{idempotency_key}:{batch[0]}" if idempotency_key else "" for batch in batches]
     digest = request_digest(own_number=own.number, destinations=destinations, text=text,

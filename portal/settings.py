@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "contacts",
     "faxes",
     "messaging",
+    "optouts",
     "webhooks_out",
     "operations",
     "notifications",

@@ -60,6 +60,9 @@ def built(org) -> list:
             payloads.connection_recovered_event(connection, failing_since=AT,
                                                 reason="login_succeeded", recovered_at=AT),
             payloads.note_added_event(note, conversation, [author]),
+            *(payloads.opt_out_event(opted_out=opted_out, number="+13105550142",
+                                     source="keyword", keyword="STOP", at=AT)
+              for opted_out in (True, False)),
         ]
 
 
