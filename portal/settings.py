@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "faxes",
     "messaging",
     "webhooks_out",
+    "message_templates",
     "operations",
     "notifications",
     "portal",
