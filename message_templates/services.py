@@ -26,6 +26,13 @@ class NewFile:
     content: bytes
 
 
+class NameTaken(ValidationError):
+    """Another template of the organization has this name, in any case."""
+
+    def __init__(self, name: str):
+        super().__init__({"name": f"There is already a template named {name!r}."})
+
+
 def _checked(name: str, text: str, *, exclude: int | None = None) -> tuple[str, str]:
     name = " ".join((name or "").split())
     text = (text or "").strip()
@@ -40,7 +47,7 @@ def _checked(name: str, text: str, *, exclude: int | None = None) -> tuple[str, 
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
     if taken.exists():
-        raise ValidationError({"name": f"There is already a template named {name!r}."})
+        raise NameTaken(name)
     return name, text
 
 
@@ -71,8 +78,7 @@ def _save(template: MessageTemplate) -> None:
         # The same name saved at the same moment by someone else.
         if template.attachment:
             template.attachment.storage.delete(template.attachment.name)
-        raise ValidationError(
-            {"name": f"There is already a template named {template.name!r}."}) from None
+        raise NameTaken(template.name) from None
 
 
 def create_template(*, organization: Organization, name: str, text: str,
