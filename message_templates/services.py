@@ -147,8 +147,12 @@ def template_attachment(*, template_id: int) -> Attachment | None:
                                              "the file yourself, or pick another template."})
     if not template.attachment:
         return None
-    with template.attachment.open("rb") as file:
-        return Attachment(content=file.read(), content_type=template.attachment_type)
+    try:
+        with template.attachment.open("rb") as file:
+            return Attachment(content=file.read(), content_type=template.attachment_type)
+    except OSError as error:
+        raise ValidationError({"attachment": "The template's file cannot be read: attach "
+                                             "it yourself."}) from error
 
 
 def contact_of(number: str) -> Contact | None:

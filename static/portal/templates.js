@@ -131,7 +131,8 @@
 
     function pick(index) {
       var option = options[index];
-      var at = token;
+      // What is typed now: a letter may have come after the last suggestions.
+      var at = currentToken() || token;
       if (!option || !at) { return; }
       var typed = box.value;
       close();
@@ -199,6 +200,17 @@
           attachmentName.textContent = "The file you chose goes instead of the template's.";
         }
       });
+    }
+
+    // A form shown again (an error) still carries the template: say which file goes.
+    if (hidden && hidden.value) {
+      fetch(fillUrl(hidden.value), { credentials: "same-origin",
+                                     headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (template) {
+          if (template) { showAttachment(template); } else { hidden.value = ""; }
+        })
+        .catch(function () { hidden.value = ""; });
     }
   }
 

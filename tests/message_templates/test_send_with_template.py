@@ -68,3 +68,12 @@ def test_the_composer_sends_the_templates_attachment(agent_client, number, provi
                                           "text": "Here", "send_token": "t-2",
                                           "template": with_picture.pk})
     assert base64.b64decode(sent(provider, "sendSMS")[0]["file"]) == PNG
+
+
+def test_a_lost_file_is_said_and_nothing_sent(agent_client, conversation, provider,
+                                              with_picture):
+    with_picture.attachment.storage.delete(with_picture.attachment.name)
+    response = reply(agent_client, conversation, template=with_picture.pk)
+    assert response.status_code == 400
+    assert "cannot be read" in response.content.decode()
+    assert sent(provider, "sendSMS") == []
