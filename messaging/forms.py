@@ -120,6 +120,10 @@ class ComposeForm(forms.Form):
                                  help_text=f"jpg, png, gif or mp3, at most {MAX_FILE_SIZE}.",
                                  widget=forms.ClearableFileInput(
                                      attrs={"accept": ".jpg,.jpeg,.png,.gif,.mp3"}))
+    # The message template picked in the box (message_templates): its attachment goes
+    # when no file is chosen.
+    template = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
+                                  widget=forms.HiddenInput)
     send_token = forms.CharField(widget=forms.HiddenInput, max_length=40,
                                  error_messages={"required": "The form expired: send again."})
 

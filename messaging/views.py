@@ -26,6 +26,7 @@ from common.addresses import client_ip
 from common.pagination import keyset_page
 from common.phone import display_number, normalize_number
 from contacts.names import contacts_by_number
+from message_templates.services import template_attachment
 from messaging import sending, team
 from messaging.forms import ComposeForm, split_recipients
 from messaging.idempotency import IdempotencyKeyReused, SendInProgress
@@ -360,6 +361,8 @@ def _send(request, form, *, own_number, recipients, group=False):
             attachment = sending.check_attachment(upload.read())
         except ValidationError as error:
             raise ValidationError({"attachment": error.message_dict["media"]}) from error
+    elif form.cleaned_data.get("template"):
+        attachment = template_attachment(template_id=form.cleaned_data["template"])
     try:
         sent = sending.send_message(
             organization=request.organization, user=request.user, own_number=own_number,

@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from api.views import api_not_found
 from contacts.api import ContactImportViewSet, ContactViewSet
 from faxes.api import FaxViewSet
+from message_templates.api import TemplateViewSet
 from messaging.api import ConversationViewSet, MessageViewSet, NumberViewSet
 from messaging.team_api import LabelViewSet
 from operations.api import ConnectionStateViewSet, JobViewSet, WebhookLedgerViewSet
@@ -25,6 +26,7 @@ router.register("connections", ConnectionStateViewSet, basename="api-connection"
 router.register("jobs", JobViewSet, basename="api-job")
 router.register("webhook-ledger", WebhookLedgerViewSet, basename="api-webhook-ledger")
 router.register("webhook-endpoints", EndpointViewSet, basename="api-webhook-endpoint")
+router.register("templates", TemplateViewSet, basename="api-template")
 
 urlpatterns = [
     *router.urls,

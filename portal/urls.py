@@ -22,6 +22,7 @@ urlpatterns = [
     path("operations/", include("operations.urls")),
     path("notifications/", include("notifications.urls")),
     path("organization/webhooks/", include("webhooks_out.urls")),
+    path("templates/", include("message_templates.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("", views.dashboard, name="dashboard"),
     path("", include("accounts.urls")),

@@ -37,6 +37,9 @@ ENDPOINTS = {
     "/api/v1/webhook-endpoints/{id}/test/": {"post"},
     "/api/v1/webhook-endpoints/{id}/deliveries/": {"get"},
     "/api/v1/webhook-endpoints/event-types/": {"get"},
+    "/api/v1/templates/": {"get", "post"},
+    "/api/v1/templates/{id}/": {"get", "patch", "delete"},
+    "/api/v1/templates/{id}/render/": {"post"},
 }
 
 
