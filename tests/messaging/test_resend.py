@@ -4,7 +4,7 @@ message's text and media as a new message linked to it, once however often it is
 import base64
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -14,6 +14,7 @@ from messaging import sending
 from messaging.models import Direction, Media, Message, MessageStatus
 from optouts.models import OptOutSource
 from optouts.services import OptedOut, opt_out
+from tests.factories import UserFactory
 from tests.messaging.factories import MessageFactory
 from tests.messaging.provider import OTHER, accepted, answer, sent
 from tests.messaging.samples import PNG
@@ -150,3 +151,10 @@ def test_send_again_by_a_viewer_is_403(viewer_client, failed, provider):
 
 def test_send_again_by_an_outsider_is_404(outsider_client, failed, provider):
     assert outsider_client.post(reverse("resend_message", args=[failed.pk])).status_code == 404
+
+
+def test_an_agent_not_allowed_on_the_number_cannot_send_again(failed, agent, provider):
+    failed.conversation.own_number.allowed_users.add(UserFactory())
+    with pytest.raises(PermissionDenied):
+        resend(failed, agent)
+    assert sent(provider, "sendSMS") == []

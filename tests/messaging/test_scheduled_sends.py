@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEntry
+from events.models import Event
 from messaging import scheduling, sending
 from messaging.models import Conversation, Media, Message, MessageStatus
 from messaging.send_times import local_send_time
@@ -321,3 +322,23 @@ def test_an_empty_text_is_refused_for_a_send_without_attachment(org, agent, numb
     message = schedule(org, agent)
     with pytest.raises(ValidationError, match="Write a message"):
         scheduling.change_scheduled(message=message, user=agent.user, text="  ")
+
+
+def test_a_change_is_audited(org, agent, number):
+    message = schedule(org, agent)
+    scheduling.change_scheduled(message=message, user=agent.user, text="Moved")
+    with scopes_disabled():
+        entry = AuditEntry.objects.get(action="message.schedule_changed")
+    assert (entry.actor, entry.detail["changed"]) == (agent.user, ["text"])
+
+
+def test_a_send_failed_for_lateness_tells_integrators_its_status(org, agent, number, provider,
+                                                                clock, settings):
+    message = schedule(org, agent)
+    clock.move_to(IN_AN_HOUR + timedelta(minutes=settings.SCHEDULED_SEND_MAX_LATE_MINUTES + 1),
+                  tick=False)
+    send_scheduled_messages()
+    with scopes_disabled():
+        [event] = Event.objects.filter(type="message.status_changed")
+    assert (event.payload["previous_status"], event.payload["status"],
+            event.payload["message"]["uuid"]) == ("SCHEDULED", "FAILED", message.uuid)
