@@ -15,7 +15,7 @@ from contacts.api_fields import ContactRefSerializer
 from events.models import EventType
 from messaging.models import Direction
 
-STATUS_HELP = "SENDING, UNKNOWN, QUEUED, SENT, FAILED or RECEIVED."
+STATUS_HELP = "SCHEDULED, SENDING, UNKNOWN, QUEUED, SENT, FAILED or RECEIVED."
 
 
 def enum_field(values, **kwargs) -> serializers.Field:

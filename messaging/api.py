@@ -47,7 +47,7 @@ from common.addresses import client_ip
 from common.filetypes import MMS_TYPES
 from common.phone import normalize_number
 from contacts.api_fields import ContactRefField, PageContactsMixin
-from messaging import sending
+from messaging import scheduling, sending
 from messaging.idempotency import IdempotencyKeyReused, SendInProgress
 from messaging.media import media_bytes
 from messaging.models import (
@@ -61,6 +61,7 @@ from messaging.models import (
     MessagingNumber,
     Note,
 )
+from messaging.send_times import MAX_SCHEDULE_DAYS
 from messaging.services import sms_connection
 from messaging.team_api import (
     ConversationChangeSerializer,
@@ -166,6 +167,12 @@ class MessageSerializer(serializers.Serializer):
         help_text="The organization's contact of the other party: the sender of an inbound "
                   "message, the recipient of an outbound one to one number; else null.")
     media = MediaSerializer(many=True)
+    send_at = serializers.DateTimeField(
+        allow_null=True, help_text="A scheduled send's time (status SCHEDULED until then); "
+                                   "null for a message sent at once or received.")
+    resent_from = serializers.CharField(
+        source="resent_from.uuid", allow_null=True,
+        help_text="The uuid of the failed message this one sends again; else null.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -207,6 +214,9 @@ class SendSerializer(BodySerializer):
                                          help_text="What `media` is; must match its bytes.")
     client_reference = StringField(required=False, allow_blank=True, max_length=200,
                                    help_text="Your id for the message.")
+    send_at = TimeField(required=False, help_text=(
+        "Send later, at this time (RFC 3339 with its offset; in the future, at most "
+        f"{MAX_SCHEDULE_DAYS} days ahead): the messages are SCHEDULED until then."))
 
     def get_fields(self):
         return _renamed(super().get_fields(), "from_", "from")
@@ -287,6 +297,30 @@ class MessageFilterSerializer(InputSerializer):
         return messages
 
 
+class ScheduledChangeSerializer(BodySerializer):
+    """A scheduled send's new text and/or time; what is left out stays."""
+
+    text = StringField(required=False, allow_blank=True, max_length=sending.MAX_TEXT_LENGTH)
+    send_at = TimeField(required=False, help_text="RFC 3339 with its offset, in the future.")
+
+
+class NotScheduledConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "not_scheduled"
+    default_detail = "This message is no longer scheduled."
+
+
+class NotResendableConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "not_resendable"
+    default_detail = "Only a failed outbound message can be sent again."
+
+
+NOT_SCHEDULED = {409: OpenApiResponse(ErrorSerializer, description=(
+    "`not_scheduled`: the message is no longer scheduled (sent or being sent, failed, or "
+    "cancelled)."))}
+
+
 MEDIA_TYPES = [*MMS_TYPES, "application/octet-stream"]
 
 
@@ -304,7 +338,9 @@ MEDIA_TYPES = [*MMS_TYPES, "application/octet-stream"]
                     "422 `idempotency_key_reused`. When nothing could be sent, the answer is "
                     "502 (504 when the provider's answer was lost: the message is then "
                     "checked with the provider, never sent twice) and the messages stay "
-                    "listed with status FAILED or UNKNOWN.",
+                    "listed with status FAILED or UNKNOWN. With `send_at`, the messages are "
+                    "recorded SCHEDULED (201, nothing sent yet) and sent at that time by the "
+                    "portal's jobs, each once; cancel one with DELETE, change it with PATCH.",
         request=SendSerializer,
         parameters=[OpenApiParameter(
             "Idempotency-Key", {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY,
@@ -313,8 +349,16 @@ MEDIA_TYPES = [*MMS_TYPES, "application/octet-stream"]
             OpenApiParameter.HEADER,
             description=f"At most {MAX_IDEMPOTENCY_KEY} printable characters.")],
         responses={201: SentMessagesSerializer, **PROVIDER_ERRORS, **IDEMPOTENCY_ERRORS}),
-    destroy=extend_schema(summary="Delete a message, at the provider too (permanent)",
-                          responses={204: None, **PROVIDER_ERRORS}),
+    destroy=extend_schema(
+        summary="Delete a message, at the provider too (permanent); cancel a scheduled one",
+        description="A SCHEDULED message is cancelled instead (nothing reaches the provider); "
+                    "one the portal's jobs started sending meanwhile is a 409 "
+                    "`not_scheduled`.",
+        responses={204: None, **PROVIDER_ERRORS, **NOT_SCHEDULED}),
+    partial_update=extend_schema(
+        summary="Change a scheduled message's text or time",
+        description="Only while it is SCHEDULED: afterwards a 409 `not_scheduled`.",
+        request=ScheduledChangeSerializer, responses={200: MessageSerializer, **NOT_SCHEDULED}),
 )
 class MessageViewSet(OrganizationApiMixin, PageContactsMixin, mixins.ListModelMixin,
                      mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
@@ -333,7 +377,7 @@ class MessageViewSet(OrganizationApiMixin, PageContactsMixin, mixins.ListModelMi
             return Message.objects.none()
         in_order = Prefetch("media", queryset=Media.objects.order_by("position"))
         return visible(self.request, Message.objects.filter(deleted_at=None)
-                       .prefetch_related(in_order))
+                       .select_related("resent_from").prefetch_related(in_order))
 
     def get_object(self):
         uuid = self.kwargs["uuid"]
@@ -368,7 +412,7 @@ class MessageViewSet(OrganizationApiMixin, PageContactsMixin, mixins.ListModelMi
                 to=data["to"], text=data.get("text", ""), attachment=data["attachment"],
                 idempotency_key=idempotency_key,
                 client_reference=data.get("client_reference", ""),
-                ip=client_ip(request), **actor_of(request))
+                send_at=data.get("send_at"), ip=client_ip(request), **actor_of(request))
         except SendInProgress as error:
             raise SendInProgressConflict(
                 f"The first request with this Idempotency-Key has no outcome yet: {error}. "
@@ -393,8 +437,57 @@ class MessageViewSet(OrganizationApiMixin, PageContactsMixin, mixins.ListModelMi
         raise ProviderFailed(f"The message was not sent. {reason}")
 
     def perform_destroy(self, instance):
+        if instance.status == MessageStatus.SCHEDULED:
+            try:
+                scheduling.cancel_scheduled(message=instance, ip=client_ip(self.request),
+                                            **actor_of(self.request))
+            except scheduling.NotScheduled as error:
+                raise NotScheduledConflict(str(error)) from None
+            return
         sending.delete_message(message=instance, ip=client_ip(self.request),
                                **actor_of(self.request))
+
+    def partial_update(self, request, *args, **kwargs):
+        # The body first: a request the API cannot read is a 400 whatever the uuid.
+        body = ScheduledChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        message = self.get_object()
+        if message.status != MessageStatus.SCHEDULED:
+            raise NotScheduledConflict()
+        try:
+            changed = scheduling.change_scheduled(
+                message=message, text=body.validated_data.get("text"),
+                send_at=body.validated_data.get("send_at"), ip=client_ip(request),
+                **actor_of(request))
+        except scheduling.NotScheduled as error:
+            raise NotScheduledConflict(str(error)) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=changed.pk)).data)
+
+    @extend_schema(
+        summary="Send a failed message again",
+        description="Its text and media as a new message linked to it (`resent_from`), with "
+                    "the checks of any send. Asked again, it answers the same new message "
+                    "instead of sending twice. Only a FAILED outbound message: otherwise a 409 "
+                    "`not_resendable` (one whose outcome is unknown is settled first).",
+        request=None,
+        responses={201: SentMessagesSerializer, **PROVIDER_ERRORS, **IDEMPOTENCY_ERRORS,
+                   409: OpenApiResponse(ErrorSerializer, description=(
+                       "`not_resendable`: not a failed outbound message; `send_in_progress`: "
+                       "the resend has no outcome yet; `no_connection`."))})
+    @action(detail=True, methods=["post"], url_path="resend", url_name="resend")
+    def resend(self, request, uuid=None):
+        message = self.get_object()
+        try:
+            sent = sending.resend_message(message=message, ip=client_ip(request),
+                                          **actor_of(request))
+        except sending.NotResendable as error:
+            raise NotResendableConflict(str(error)) from None
+        except SendInProgress as error:
+            raise SendInProgressConflict(f"The resend has no outcome yet: {error}.") from None
+        except IdempotencyKeyReused as error:
+            raise IdempotencyKeyReusedError(str(error)) from None
+        body = SentMessagesSerializer({"messages": sent}, context=self.contacts_context(sent))
+        return Response(body.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="The bytes of a message's media file",

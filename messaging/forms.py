@@ -3,12 +3,14 @@
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from axion.sms import MAX_FILE_SIZE
 from common.phone import display_number, parse_us_number
 from contacts.models import Contact
 from contacts.search import suggestions
+from messaging.send_times import check_send_time, describe_zone, local_send_time
 from messaging.sending import MAX_TEXT_LENGTH
 
 # What separates the recipients typed in the composer's "To".
@@ -158,3 +160,55 @@ class ComposeForm(forms.Form):
 
     def recipients(self) -> list[str]:
         return self.cleaned_data.get("to", [])
+
+
+class SendLaterForm(forms.Form):
+    """"Send later" beside the composer and the reply form: a date and a time in the
+    organization's zone; both empty: send now. `cleaned_data["send_at"]` is the instant
+    (None: now)."""
+
+    send_date = forms.DateField(required=False, label="Date",
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    send_time = forms.TimeField(required=False, label="Time",
+                                widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def __init__(self, *args, zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.fields["send_time"].help_text = (
+            f"In {describe_zone(zone)}. A time that happens twice when the clocks go back is "
+            "its first occurrence.")
+
+    @property
+    def asked(self) -> bool:
+        """Whether the member filled in a date or a time (the section then shows open)."""
+        return self.is_bound and bool(self.data.get("send_date") or self.data.get("send_time"))
+
+    def clean(self):
+        data = super().clean()
+        data["send_at"] = None
+        day, at = data.get("send_date"), data.get("send_time")
+        if self.errors or (day is None and at is None):
+            return data
+        if day is None or at is None:
+            self.add_error("send_date" if day is None else "send_time",
+                           "Give both a date and a time to send later, or neither to send now.")
+            return data
+        try:
+            data["send_at"] = check_send_time(local_send_time(day=day, at=at, zone=self.zone))
+        except ValidationError as error:
+            self.add_error("send_time", error.message_dict["send_at"])
+        return data
+
+
+class ScheduledChangeForm(SendLaterForm):
+    """A scheduled send's text and time, while it is still scheduled."""
+
+    text = forms.CharField(required=False, label="Message", max_length=MAX_TEXT_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 3, "data-counter": "1"}))
+    field_order = ["text", "send_date", "send_time"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["send_date"].required = True
+        self.fields["send_time"].required = True

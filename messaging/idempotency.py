@@ -9,6 +9,7 @@ or UNKNOWN until reconciled) the repeat is told so rather than given a stale ans
 
 import hashlib
 import json
+from datetime import UTC, datetime
 
 from messaging.models import Message, MessageStatus
 
@@ -30,13 +31,16 @@ class IdempotencyKeyReused(Exception):
 
 
 def request_digest(*, own_number: str, destinations: list[str], text: str,
-                   media: bytes | None, client_reference: str, group: bool) -> str:
+                   media: bytes | None, client_reference: str, group: bool,
+                   send_at: datetime | None = None) -> str:
     """What a send asks for, as a SHA-256 of its meaningful parts, already normalised by
     the caller (E.164 numbers, stripped text): the same message written differently, or
     with its recipients in another order, gives the same digest."""
     meaningful = {"from": own_number, "to": sorted(destinations), "text": text,
                   "media": hashlib.sha256(media).hexdigest() if media is not None else "",
                   "client_reference": client_reference, "group": group}
+    if send_at is not None:  # only then: digests of sends now stay as they were
+        meaningful["send_at"] = send_at.astimezone(UTC).isoformat()
     return hashlib.sha256(json.dumps(meaningful, sort_keys=True).encode()).hexdigest()
 
 

@@ -269,6 +269,7 @@ def refresh_preview(*, conversation_id: int) -> None:
         if conversation is None:
             return
         newest = (Message.objects.filter(conversation_id=conversation_id, deleted_at=None)
+                  .exclude(status=MessageStatus.SCHEDULED)  # not sent yet: not shown there
                   .order_by("-sent_at", "-id").first())
         values = {"last_preview": "", "changed_at": timezone.now()}
         if newest is not None:

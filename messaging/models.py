@@ -108,6 +108,8 @@ class MessagingNumber(models.Model):
 
 
 class MessageStatus(models.TextChoices):
+    # To be sent at its send_at by the send_scheduled_messages job (messaging/scheduling.py).
+    SCHEDULED = "SCHEDULED", "Scheduled"
     SENDING = "SENDING", "Sending"  # handed to the provider, no answer yet
     # The provider's answer was lost (docs/provider.md quirk 16).
     UNKNOWN = "UNKNOWN", "Outcome unknown"
@@ -128,7 +130,8 @@ class MessageStatus(models.TextChoices):
     @classmethod
     def moves_forward(cls, old: str, new: str) -> bool:
         """Whether a message may go from `old` to `new`: the one order of statuses. Not sent
-        yet (SENDING, UNKNOWN) < QUEUED < final (SENT, FAILED, RECEIVED), which never change."""
+        yet (SENDING, UNKNOWN) < QUEUED < final (SENT, FAILED, RECEIVED), which never change;
+        a SCHEDULED message comes before all of them (it is not handed over yet)."""
         return _STATUS_RANK.get(new, 0) > _STATUS_RANK.get(old, 0)
 
     @classmethod
@@ -143,8 +146,9 @@ class MessageStatus(models.TextChoices):
         return value if value in cls.values else cls.QUEUED
 
 
-_STATUS_RANK = {MessageStatus.SENDING: 0, MessageStatus.UNKNOWN: 0, MessageStatus.QUEUED: 1,
-                MessageStatus.SENT: 2, MessageStatus.FAILED: 2, MessageStatus.RECEIVED: 2}
+_STATUS_RANK = {MessageStatus.SCHEDULED: -1, MessageStatus.SENDING: 0, MessageStatus.UNKNOWN: 0,
+                MessageStatus.QUEUED: 1, MessageStatus.SENT: 2, MessageStatus.FAILED: 2,
+                MessageStatus.RECEIVED: 2}
 
 
 class Direction(models.TextChoices):
@@ -304,6 +308,12 @@ class Message(models.Model):
     idempotency_digest = models.CharField(max_length=64, blank=True, default="",
                                           db_default="")
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # A SCHEDULED message's time to send (its sent_at follows it until it is handed over,
+    # when sent_at becomes the moment of the hand-over). Kept afterwards: when it was meant.
+    send_at = models.DateTimeField(null=True, blank=True)
+    # The failed message this one sends again ("Send again").
+    resent_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="resends")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -324,6 +334,10 @@ class Message(models.Model):
                          name="msg_org_conv_newest"),
             models.Index(fields=["organization", "-sent_at", "-id"], name="msg_org_newest"),
             models.Index(fields=["organization", "status"], name="msg_org_status"),
+            # The scheduled-send job's one read across organizations: what is due. Partial,
+            # so it holds only the few messages waiting for their time (not cancelled ones).
+            models.Index(fields=["send_at"], condition=Q(status="SCHEDULED", deleted_at=None),
+                         name="msg_scheduled_due"),
         ]
 
     def __str__(self):

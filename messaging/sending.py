@@ -7,6 +7,10 @@ reconciled with getSMS, never repeated blindly; so is a send left SENDING by a p
 A repeated submission with the same idempotency key finds the first send instead of sending again:
 its messages once they have an outcome, SendInProgress while they have none, and
 IdempotencyKeyReused when the submission asks for another message than the first did.
+
+A send with `send_at` is recorded SCHEDULED, with its attachment in storage, and handed over
+at its time by the send_scheduled_messages job (messaging/scheduling.py). A FAILED message
+is sent again as a new message linked to it (`resend_message`).
 """
 
 import base64
@@ -48,6 +52,7 @@ from messaging.models import (
     MessageStatus,
     MessagingNumber,
 )
+from messaging.send_times import check_send_time
 from messaging.services import sms_connection
 from messaging.team import mark_changed
 from messaging.webhooks import kick_processing, redact_message_events
@@ -116,9 +121,12 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
                  to: list[str], text: str, attachment: Attachment | None = None,
                  idempotency_key: str = "", client_reference: str = "",
                  actor_label: str = "", ip: str | None = None,
-                 group: bool = False) -> list[Message]:
+                 group: bool = False, send_at: datetime | None = None,
+                 resent_from: Message | None = None) -> list[Message]:
     """Send one message to each recipient (each in its own conversation); returns them.
     With `group` (a reply in a group conversation), one message to all of them together.
+    With `send_at` (aware, in the future), the messages are SCHEDULED for that time instead;
+    `resent_from` is the failed message they send again.
 
     Raises ValidationError for bad input, optouts.services.OptedOut (nothing sent) when a
     recipient opted out, and PermissionDenied for a number the user may not use. Provider
@@ -129,6 +137,10 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
         raise ValidationError({"text": "Write a message or attach a file."})
     if len(text) > MAX_TEXT_LENGTH:
         raise ValidationError({"text": f"At most {MAX_TEXT_LENGTH} characters."})
+    if send_at is not None:
+        check_send_time(send_at)
+        if sms_connection(organization) is None:
+            raise ValidationError({"send_at": NO_CONNECTION})
     destinations = parse_destinations(to)
     own = sendable_number(organization=organization, user=user, number=own_number)
     refuse_opted_out(organization=organization, numbers=destinations)
@@ -137,16 +149,21 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
     digest = request_digest(own_number=own.number, destinations=destinations, text=text,
                             media=attachment.content if attachment else None,
                             client_reference=client_reference,
-                            group=group) if idempotency_key else ""
+                            group=group, send_at=send_at) if idempotency_key else ""
     with organization_scope(organization):
         check_earlier_sends(keys, digest)
     sent = []
     for batch, key in zip(batches, keys, strict=True):
         message, created = _record_send(organization, own, batch, text, user, key, digest,
-                                        client_reference)
+                                        client_reference, send_at=send_at,
+                                        resent_from=resent_from)
         if not created:
             # The same key at the same moment from another request, which sends it.
             check_earlier_send(message, digest)
+        if created and send_at is not None:
+            _keep_scheduled(message, attachment, actor_label=actor_label, ip=ip)
+            sent.append(message)
+            continue
         if created:
             _hand_to_provider(message, own, attachment)
             audit(organization=organization, action="message.sent", actor=user,
@@ -157,8 +174,24 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
     return sent
 
 
-def _record_send(organization, own, destinations, text, user, key, digest, client_reference):
-    """The SENDING row of a send, or the existing one for a repeated idempotency key."""
+def _keep_scheduled(message: Message, attachment: Attachment | None, *, actor_label: str,
+                    ip: str | None) -> None:
+    """A scheduled send's attachment goes to storage now, as the message's media: the job
+    that sends it later (perhaps after a restart) reads it from there."""
+    if attachment is not None:
+        _keep_sent_attachment(message, attachment)
+    audit(organization=message.organization, action="message.scheduled",
+          actor=message.sender_user, actor_label=actor_label,
+          target=",".join(message.destinations)[:300], ip=ip,
+          detail={"from": message.source, "uuid": message.uuid,
+                  "send_at": message.send_at.isoformat(),
+                  "media": attachment.content_type if attachment else ""})
+
+
+def _record_send(organization, own, destinations, text, user, key, digest, client_reference,
+                 *, send_at=None, resent_from=None):
+    """The SENDING row of a send (SCHEDULED with `send_at`), or the existing one for a
+    repeated idempotency key."""
     with organization_scope(organization):
         if key:
             existing = Message.objects.filter(idempotency_key=key).first()
@@ -171,10 +204,16 @@ def _record_send(organization, own, destinations, text, user, key, digest, clien
                     organization=organization, uuid=LOCAL_PREFIX + uuid_module.uuid4().hex,
                     conversation=_conversation(organization, own, destinations),
                     direction=Direction.OUTBOUND, source=own.number,
-                    destinations=destinations, text=text, status=MessageStatus.SENDING,
-                    sent_at=now, sender_user=user, idempotency_key=key,
+                    destinations=destinations, text=text,
+                    status=MessageStatus.SCHEDULED if send_at else MessageStatus.SENDING,
+                    sent_at=send_at or now, send_at=send_at, resent_from=resent_from,
+                    sender_user=user, idempotency_key=key,
                     idempotency_digest=digest, customer_provided_id=client_reference[:200])
-                _touch(message)
+                if send_at:
+                    # Shown in the conversation; its place in the inbox moves once it is sent.
+                    mark_changed([message.conversation_id], now)
+                else:
+                    _touch(message)
         except IntegrityError:
             # The same key was submitted twice at once: the other request sends it.
             return Message.objects.get(idempotency_key=key), False
@@ -214,7 +253,8 @@ def _hand_to_provider(message: Message, own: MessagingNumber,
             values = {"uuid": result.uuid, "status": MessageStatus.QUEUED,
                       "sent_at": result.time or message.sent_at}
     _apply_send_result(message, values)
-    if attachment is not None and values.get("status") == MessageStatus.QUEUED:
+    # Kept whatever the outcome: it shows at once, and a failed send can be sent again.
+    if attachment is not None:
         _keep_sent_attachment(message, attachment)
         with organization_scope(organization):
             mark_changed([message.conversation_id])  # the picture shows now
@@ -270,8 +310,11 @@ def _emit_send_status(message: Message, values: dict, previous_status: str,
 
 
 def _keep_sent_attachment(message: Message, attachment: Attachment) -> None:
-    """Store what was sent as the message's archived media, so it shows at once."""
+    """Store what was sent as the message's archived media, so it shows at once (a scheduled
+    send's was stored when it was scheduled)."""
     with organization_scope(message.organization):
+        if Media.objects.filter(message=message, position=0).exists():
+            return
         media = Media(organization=message.organization, message=message, position=0,
                       url="", content_type=attachment.content_type,
                       size=len(attachment.content), state=MediaState.ARCHIVED,
@@ -280,6 +323,71 @@ def _keep_sent_attachment(message: Message, attachment: Attachment) -> None:
                         f"{MMS_TYPES[attachment.content_type]}",
                         ContentFile(attachment.content), save=False)
         media.save()
+
+
+class NotResendable(Exception):
+    """Only a failed outbound message, not deleted, can be sent again."""
+
+
+def resendable(message: Message) -> bool:
+    """Whether "Send again" applies: a failed outbound message not deleted. A send whose
+    outcome is unknown (SENDING, UNKNOWN) is not: it may yet have gone."""
+    return (message.direction == Direction.OUTBOUND and message.status == MessageStatus.FAILED
+            and message.deleted_at is None)
+
+
+def stored_attachment(message: Message) -> Attachment | None:
+    """The message's media file from storage (None when it has none); ValidationError on
+    `media` when its file is no longer stored, or when it has more than the one a send
+    takes."""
+    with organization_scope(message.organization):
+        media = list(Media.objects.filter(message=message).order_by("position"))
+    if not media:
+        return None
+    if len(media) > 1:
+        raise ValidationError({"media": f"This message has {len(media)} attachments; a send "
+                                        "takes one. Send a new message instead."})
+    item = media[0]
+    gone = ValidationError({"media": "Its attachment is no longer stored: send a new "
+                                     "message with the file instead."})
+    if item.state != MediaState.ARCHIVED or not item.file:
+        raise gone
+    try:
+        with item.file.open("rb") as stored:
+            content = stored.read()
+    except OSError as error:
+        raise gone from error
+    return Attachment(content=content, content_type=item.content_type)
+
+
+def resend_message(*, message: Message, user: User | None, actor_label: str = "",
+                   ip: str | None = None) -> list[Message]:
+    """Send a failed outbound message's text and media again, as a new message linked to it
+    (`resent_from`), through send_message: the same checks (a recipient who opted out meanwhile
+    is refused), and an idempotency key of the failed message, so that a double click or a
+    client's retry finds the first resend instead of sending twice.
+
+    Raises NotResendable for a message that is not failed or not outbound, ValidationError
+    when its media is gone, and what send_message raises."""
+    if not resendable(message):
+        raise NotResendable(
+            f"Only a failed outbound message can be sent again; this one is "
+            f"{'deleted' if message.deleted_at else message.get_status_display().lower()}"
+            f"{'' if message.direction == Direction.OUTBOUND else ' and inbound'}.")
+    organization = message.organization
+    with organization_scope(organization):
+        own = Conversation.objects.select_related("own_number").get(
+            pk=message.conversation_id).own_number
+    sent = send_message(
+        organization=organization, user=user, own_number=own.number,
+        to=message.destinations, text=message.text, attachment=stored_attachment(message),
+        idempotency_key=f"resend-{message.pk}", client_reference=message.customer_provided_id,
+        actor_label=actor_label, ip=ip, group=len(message.destinations) > 1,
+        resent_from=message)
+    audit(organization=organization, action="message.resent", actor=user,
+          actor_label=actor_label, target=message.uuid, ip=ip,
+          detail={"as": [m.uuid for m in sent]})
+    return sent
 
 
 def delete_message(*, message: Message, user: User | None, actor_label: str = "",
@@ -321,6 +429,7 @@ def may_send_or_delete(membership) -> bool:
     return membership is not None and membership.allows(Role.AGENT)
 
 
+NO_CONNECTION = "No SMS connection: an admin can add one under Connections."
 STALE_REASON = "The send stopped before Axion answered."
 NO_RECORD = "Axion has no record of this message: it was not sent."
 
@@ -328,9 +437,12 @@ NO_RECORD = "Axion has no record of this message: it was not sent."
 def _mark_stale_sends_unknown(now: datetime) -> None:
     """A send still SENDING after SEND_STALE_MINUTES lost its process (a send waits
     seconds for its answer, never minutes): its outcome is unknown, and it is settled like
-    any other unknown send. The process, should it still answer, overwrites this."""
+    any other unknown send. The process, should it still answer, overwrites this.
+
+    Measured from sent_at, the moment the send was handed over: when it was written for a
+    send now, when the job claimed it for a scheduled one (not when it was scheduled)."""
     cutoff = now - timedelta(minutes=settings.SEND_STALE_MINUTES)
-    stale = Message.objects.filter(status=MessageStatus.SENDING, created_at__lt=cutoff)
+    stale = Message.objects.filter(status=MessageStatus.SENDING, sent_at__lt=cutoff)
     shown_in = set(stale.values_list("conversation_id", flat=True))
     stale.update(status=MessageStatus.UNKNOWN, status_reason=STALE_REASON, updated_at=now)
     mark_changed(shown_in, now)

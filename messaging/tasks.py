@@ -1,6 +1,7 @@
-"""Jobs of the messaging app: webhook processing, sync, the media archive, and the pruning
-of raw webhook bodies."""
+"""Jobs of the messaging app: webhook processing, sync, the media archive, the pruning
+of raw webhook bodies, and scheduled sends."""
 
+import logging
 import time
 from datetime import timedelta
 
@@ -14,10 +15,13 @@ from accounts.models import Connection, Organization
 from common.locks import job_lock
 from messaging import media as media_archive
 from messaging.models import EventState, WebhookEvent
+from messaging.scheduling import due_organizations, send_due_messages
 from messaging.sending import reconcile_unknown_sends
 from messaging.sync import sync_organization_messages
 from messaging.webhooks import RETRY_LIMIT, pending_organizations, process_organization_events
 from operations.ledger import count_arrivals
+
+log = logging.getLogger(__name__)
 
 # Rows deleted per statement: short statements, so webhooks written meanwhile never wait
 # long for SQLite's lock (or for PostgreSQL's index maintenance).
@@ -84,3 +88,21 @@ def prune_webhook_events(organization_id: int | None = None) -> str:
         while ids := list(old.order_by("id").values_list("id", flat=True)[:PRUNE_BATCH]):
             deleted += WebhookEvent.objects.filter(pk__in=ids).delete()[0]
     return f"{deleted} webhook events deleted"
+
+
+def send_scheduled_messages(organization_id: int | None = None) -> str:
+    """Hand over the scheduled sends whose time has come, organization by organization
+    (messaging/scheduling.py: each message is claimed once, whoever else runs)."""
+    ids = due_organizations(timezone.now())
+    if organization_id is not None:
+        ids = [i for i in ids if i == organization_id]
+    handled, failed = 0, 0
+    for organization in Organization.objects.filter(pk__in=ids).order_by("pk"):
+        try:
+            with organization_work("send_scheduled_messages", organization) as ok:
+                if ok:
+                    handled += send_due_messages(organization=organization)
+        except Exception:  # noqa: BLE001 - one organization must not stop the rest
+            log.exception("scheduled sends failed for organization %s", organization.pk)
+            failed += 1
+    return f"{handled} scheduled messages handled, {failed} organizations failed"

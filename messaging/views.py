@@ -27,13 +27,14 @@ from common.pagination import keyset_page
 from common.phone import display_number, normalize_number
 from contacts.names import contacts_by_number
 from message_templates.services import template_attachment
-from messaging import sending, team
-from messaging.forms import ComposeForm, split_recipients
+from messaging import scheduling, sending, team
+from messaging.forms import ComposeForm, ScheduledChangeForm, SendLaterForm, split_recipients
 from messaging.idempotency import IdempotencyKeyReused, SendInProgress
 from messaging.media import media_bytes
 from messaging.models import (
     Conversation,
     ConversationStatus,
+    Direction,
     Label,
     Media,
     Message,
@@ -159,8 +160,9 @@ def inbox_fragment(request):
 
 def _conversation_messages(conversation, cursor=None):
     in_order = Prefetch("media", queryset=Media.objects.order_by("position"))
+    resends = Prefetch("resends", queryset=Message.objects.only("pk", "resent_from_id"))
     messages_qs = (Message.objects.filter(conversation=conversation)
-                   .select_related("sender_user").prefetch_related(in_order))
+                   .select_related("sender_user").prefetch_related(in_order, resends))
     page = keyset_page(messages_qs, ordering=MESSAGE_ORDER, cursor=cursor,
                        size=CONVERSATION_PAGE)
     page.items.reverse()  # oldest at the top, like a chat
@@ -199,6 +201,10 @@ def _compose_form(data=None, files=None, *, request, reply):
     return ComposeForm(data, files, initial=initial, numbers=numbers, reply=reply)
 
 
+def _send_later_form(request, data=None) -> SendLaterForm:
+    return SendLaterForm(data, zone=request.organization.tzinfo)
+
+
 def _visible_conversation(request, pk) -> Conversation:
     """The conversation if the member sees it; a 404 otherwise, as for another
     organization's (allowed_users of its number, models.sees_every_number)."""
@@ -214,7 +220,7 @@ def _mark_read(conversation) -> None:
 
 
 def _conversation_context(request, conversation, *, cursor=None, form=None,
-                          note_form=None) -> dict:
+                          note_form=None, later_form=None) -> dict:
     """What the conversation page shows; `form` and `note_form` bound to what the member
     wrote, when it came back with errors."""
     may_send = sending.may_send_or_delete(request.membership)
@@ -226,6 +232,7 @@ def _conversation_context(request, conversation, *, cursor=None, form=None,
         "contacts": contacts_by_number(conversation.participant_list),
         "form": form or (_compose_form(request=request, reply=True) if may_send else None),
         "may_send": may_send,
+        "later_form": later_form or _send_later_form(request),
     }
     if may_work:
         members = list(team.members_who_see(conversation))
@@ -351,7 +358,7 @@ def add_note(request, pk):
                   _conversation_context(request, conversation, note_form=form), status=400)
 
 
-def _send(request, form, *, own_number, recipients, group=False):
+def _send(request, form, *, own_number, recipients, group=False, send_at=None):
     attachment = None
     upload = form.cleaned_data.get("attachment")
     if upload:
@@ -368,7 +375,7 @@ def _send(request, form, *, own_number, recipients, group=False):
             organization=request.organization, user=request.user, own_number=own_number,
             to=recipients, text=form.cleaned_data.get("text", ""), attachment=attachment,
             idempotency_key=form.cleaned_data["send_token"], ip=client_ip(request),
-            group=group)
+            group=group, send_at=send_at)
     except PermissionDenied as error:
         # A number the member may not use (allowed_users): say so on the form; the generic
         # 403 page would blame the member's role.
@@ -381,6 +388,9 @@ def _send(request, form, *, own_number, recipients, group=False):
         raise ValidationError({NON_FIELD_ERRORS: "This form was already sent, with another "
                                                  "message: open a new one to send this."}) \
             from error
+    if send_at is not None:
+        messages.success(request, f"Scheduled for {_local(request, send_at)}: it can be "
+                                  "changed or cancelled in its conversation until then.")
     for message in sent:
         if message.status == MessageStatus.SENDING:
             messages.info(request, f"To {', '.join(message.destinations)}: still being sent.")
@@ -393,8 +403,16 @@ def _send(request, form, *, own_number, recipients, group=False):
     return sent
 
 
-def _form_errors(form, error: ValidationError) -> None:
+def _local(request, moment) -> str:
+    """A time as pages say it to the organization: its local time and zone."""
+    return f"{moment.astimezone(request.organization.tzinfo):%a %b %-d, %H:%M %Z}"
+
+
+def _form_errors(form, error: ValidationError, later=None) -> None:
     for field, problems in error.message_dict.items():
+        if field == "send_at" and later is not None:
+            later.add_error("send_time", problems)
+            continue
         field = {"from": "own_number", "media": "attachment"}.get(field, field)
         form.add_error(field if field in form.fields else None, problems)
 
@@ -404,16 +422,19 @@ def _form_errors(form, error: ValidationError) -> None:
 def reply(request, pk):
     conversation = _visible_conversation(request, pk)
     form = _compose_form(request.POST, request.FILES, request=request, reply=True)
-    if form.is_valid():
+    later = _send_later_form(request, request.POST)
+    if form.is_valid() and later.is_valid():
         try:
             _send(request, form, own_number=conversation.own_number.number,
-                  recipients=conversation.participant_list, group=True)
+                  recipients=conversation.participant_list, group=True,
+                  send_at=later.cleaned_data["send_at"])
         except ValidationError as error:
-            _form_errors(form, error)
+            _form_errors(form, error, later)
         else:
             return redirect("conversation", pk=pk)
     return render(request, "messaging/conversation.html",
-                  _conversation_context(request, conversation, form=form), status=400)
+                  _conversation_context(request, conversation, form=form, later_form=later),
+                  status=400)
 
 
 def _recipient_names(form) -> dict[str, dict[str, str]]:
@@ -430,22 +451,26 @@ def _recipient_names(form) -> dict[str, dict[str, str]]:
 def compose(request):
     form = _compose_form(request.POST or None, request.FILES or None, request=request,
                          reply=False)
+    later = _send_later_form(request, request.POST or None)
     if request.method == "GET" and request.GET.get("to"):
         form.initial["to"] = normalize_number(request.GET["to"])
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and later.is_valid():
+        send_at = later.cleaned_data["send_at"]
         try:
             sent = _send(request, form, own_number=form.cleaned_data["own_number"],
-                         recipients=form.recipients())
+                         recipients=form.recipients(), send_at=send_at)
         except ValidationError as error:
-            _form_errors(form, error)
+            _form_errors(form, error, later)
         else:
             if len(sent) == 1:
                 return redirect("conversation", pk=sent[0].conversation_id)
-            messages.success(request, f"Sent to {len(sent)} recipients, one conversation each.")
+            done = "Scheduled for" if send_at else "Sent to"
+            messages.success(request, f"{done} {len(sent)} recipients, one conversation each.")
             return redirect("inbox")
     status = 400 if request.method == "POST" else 200
     return render(request, "messaging/compose.html",
-                  {"form": form, "recipient_names": _recipient_names(form)}, status=status)
+                  {"form": form, "later_form": later, "recipient_names": _recipient_names(form)},
+                  status=status)
 
 
 @role_required(Role.AGENT)
@@ -480,3 +505,84 @@ def media(request, pk):
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
+
+
+def _own_message(request, pk) -> Message:
+    """An outbound message the member sees, not deleted (else a 404)."""
+    return get_object_or_404(Message.objects.visible_to(request.membership)
+                             .select_related("organization", "conversation__own_number"),
+                             pk=pk, deleted_at=None, direction=Direction.OUTBOUND)
+
+
+@role_required(Role.AGENT)
+def change_scheduled_message(request, pk):
+    """Change a scheduled send's text and time, while it is still scheduled."""
+    message = _own_message(request, pk)
+    back = reverse("conversation", args=[message.conversation_id]) + f"#m{message.pk}"
+    if message.status != MessageStatus.SCHEDULED:
+        messages.error(request, "This message is no longer scheduled: it can no longer be "
+                                "changed.")
+        return redirect(back)
+    local = message.send_at.astimezone(request.organization.tzinfo)
+    form = ScheduledChangeForm(request.POST or None, zone=request.organization.tzinfo,
+                               initial={"text": message.text, "send_date": local.date(),
+                                        "send_time": local.time().replace(tzinfo=None)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if not message.conversation.own_number.may_send(request.user):
+                raise PermissionDenied(f"You may not send from {message.source}.")
+            changed = scheduling.change_scheduled(
+                message=message, user=request.user, text=form.cleaned_data["text"],
+                send_at=form.cleaned_data["send_at"], ip=client_ip(request))
+        except ValidationError as error:
+            _form_errors(form, error, form)
+        except (PermissionDenied, scheduling.NotScheduled) as error:
+            messages.error(request, str(error))
+            return redirect(back)
+        else:
+            messages.success(request, f"Scheduled for {_local(request, changed.send_at)}.")
+            return redirect(back)
+    return render(request, "messaging/change_scheduled.html",
+                  {"message": message, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@role_required(Role.AGENT)
+@require_POST
+def cancel_scheduled_message(request, pk):
+    message = _own_message(request, pk)
+    try:
+        scheduling.cancel_scheduled(message=message, user=request.user, ip=client_ip(request))
+    except scheduling.NotScheduled as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The scheduled message was cancelled: it will not be sent.")
+    return redirect("conversation", pk=message.conversation_id)
+
+
+@role_required(Role.AGENT)
+@require_POST
+def resend_message(request, pk):
+    """"Send again": the failed message's text and media, as a new message linked to it."""
+    message = _own_message(request, pk)
+    try:
+        sent = sending.resend_message(message=message, user=request.user,
+                                      ip=client_ip(request))
+    except sending.NotResendable as error:
+        messages.error(request, str(error))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    except SendInProgress:
+        messages.info(request, "It is being sent again already.")
+    except ValidationError as error:
+        messages.error(request, "Not sent again: " + " ".join(
+            problem for problems in error.message_dict.values() for problem in problems))
+    else:
+        for new in sent:
+            if new.status == MessageStatus.FAILED:
+                messages.error(request, f"Sent again, and failed again: {new.status_reason}")
+            elif new.status == MessageStatus.UNKNOWN:
+                messages.warning(request, f"Sent again: {new.status_reason}")
+            else:
+                messages.success(request, "Sent again.")
+    return redirect(reverse("conversation", args=[message.conversation_id]) + f"#m{message.pk}")

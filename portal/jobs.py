@@ -18,6 +18,7 @@ from messaging.tasks import (
     archive_media,
     process_webhook_events,
     prune_webhook_events,
+    send_scheduled_messages,
     sync_messages,
 )
 from notifications.tasks import send_notification_emails
@@ -79,6 +80,9 @@ JOBS = [
     Job("prune_webhook_deliveries", prune_webhook_deliveries, "WEBHOOK_PRUNE_MINUTES",
         "Delete finished webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS, "
         "with their attempts (unfinished ones stay)."),
+    Job("send_scheduled_messages", send_scheduled_messages, "SCHEDULED_SEND_MINUTES",
+        "Send scheduled messages whose time has come, each once; fail those more than "
+        "SCHEDULED_SEND_MAX_LATE_MINUTES late or to a number that opted out meanwhile."),
     Job("sandbox_advance", advance_due_messages, "SANDBOX_ADVANCE_MINUTES",
         "Sandbox: move due outbound messages from QUEUED to SENT/FAILED and notify.",
         per_organization=False),

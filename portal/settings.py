@@ -226,6 +226,10 @@ WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
 RECONCILE_GIVE_UP_MINUTES = env.int("RECONCILE_GIVE_UP_MINUTES", default=30)
 # A send still SENDING after this long lost its process: it is settled like an unknown one.
 SEND_STALE_MINUTES = env.int("SEND_STALE_MINUTES", default=5)
+# Scheduled sends: how often the job looks for due ones, and how late one may still go
+# (past it, after the job cluster was stopped, it is failed with the reason instead).
+SCHEDULED_SEND_MINUTES = env.int("SCHEDULED_SEND_MINUTES", default=1)
+SCHEDULED_SEND_MAX_LATE_MINUTES = env.int("SCHEDULED_SEND_MAX_LATE_MINUTES", default=60)
 # Largest media file the archive keeps.
 MMS_MEDIA_MAX_BYTES = env.int("MMS_MEDIA_MAX_BYTES", default=10 * 1024 * 1024)
 

@@ -1,5 +1,6 @@
 // The composer: a character and segment counter (GSM-7: 160, or 153 per part; UCS-2: 70,
-// or 67 per part), and a Send button that cannot send twice. The server also refuses a
+// or 67 per part), a Send button that cannot send twice and that says "Schedule" once a
+// "Send later" date and time are filled in. The server also refuses a
 // second send of the same form (its one-time send token), so this is only for comfort.
 //
 // Recipients (a form with data-contact-search): "To" becomes chips and a combobox that
@@ -273,6 +274,21 @@
   }
 
   document.querySelectorAll("form[data-contact-search]").forEach(setUpRecipients);
+
+  // "Send later": with a date and a time filled in, the form's button says what it does.
+  document.querySelectorAll("[data-send-later]").forEach(function (later) {
+    var form = later.closest("form");
+    var button = form && form.querySelector("button.primary[type=submit]");
+    var fields = later.querySelectorAll("input");
+    if (!button) { return; }
+    var label = button.textContent;
+    function update() {
+      var filled = Array.prototype.every.call(fields, function (f) { return f.value !== ""; });
+      button.textContent = filled ? "Schedule" : label;
+    }
+    fields.forEach(function (f) { f.addEventListener("input", update); });
+    update();
+  });
 
   document.querySelectorAll("form.send-form").forEach(function (form) {
     form.addEventListener("submit", function (event) {

@@ -17,7 +17,8 @@ ENDPOINTS = {
     "/api/v1/faxes/{id}/": {"get"},
     "/api/v1/faxes/lookup/": {"get"},
     "/api/v1/messages/": {"get", "post"},
-    "/api/v1/messages/{uuid}/": {"get", "delete"},
+    "/api/v1/messages/{uuid}/": {"get", "delete", "patch"},
+    "/api/v1/messages/{uuid}/resend/": {"post"},
     "/api/v1/messages/{uuid}/media/{position}/": {"get"},
     "/api/v1/conversations/": {"get"},
     "/api/v1/conversations/{id}/": {"get", "patch"},
@@ -75,6 +76,7 @@ def test_every_operation_documents_the_common_errors(schema):
     ("/api/v1/faxes/lookup/", "get"),
     ("/api/v1/messages/", "post"),
     ("/api/v1/messages/{uuid}/", "delete"),
+    ("/api/v1/messages/{uuid}/resend/", "post"),
     ("/api/v1/messages/{uuid}/media/{position}/", "get"),
 ])
 def test_operations_that_ask_the_provider_document_its_failures(schema, path, method):
@@ -93,8 +95,8 @@ def test_the_bearer_key_is_the_documented_security_scheme(schema):
 
 def test_the_send_body_uses_from_and_to(schema):
     body = schema["components"]["schemas"]["SendRequest"]
-    assert {"from", "to", "text", "media", "media_type", "client_reference"} == set(
-        body["properties"])
+    assert {"from", "to", "text", "media", "media_type", "client_reference",
+            "send_at"} == set(body["properties"])
     assert set(body["required"]) == {"from", "to"}
 
 

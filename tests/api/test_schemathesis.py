@@ -12,10 +12,11 @@ that random data seldom reaches (a send, a stored fax, a media file).
 """
 
 import base64
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import schemathesis
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -77,7 +78,11 @@ def world(org, number, fax_connection, sms, provider):
                                        last_message_at=datetime(2024, 3, 1, tzinfo=UTC))
     for n in range(3):
         MediaFactory(message=MessageFactory(conversation=conversation, uuid=f"msg-{n}"))
-    return {"fax": faxes[0], "conversation": conversation}
+    tomorrow = timezone.now() + timedelta(days=1)
+    MessageFactory(conversation=conversation, uuid="msg-scheduled", status="SCHEDULED",
+                   send_at=tomorrow, sent_at=tomorrow)
+    MessageFactory(conversation=conversation, uuid="msg-failed", status="FAILED")
+    return {"fax": faxes[0], "conversation": conversation, "tomorrow": tomorrow}
 
 
 @pytest.fixture
@@ -102,7 +107,7 @@ def test_the_api_keeps_to_its_schema(api_schema, bearer):
     # under pytest 9 (it reads a private attribute of pytest's test items).
     examples = []
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 45
+    assert len(operations) == 47
     for operation in operations:
         checks = CHECKS
         if operation.path in UNPROCESSABLE_BY_DESIGN:
@@ -142,6 +147,11 @@ def test_the_answers_to_good_requests_keep_to_the_schema(api_schema, world, bear
         ("/api/v1/messages/{uuid}/media/{position}/", "GET",
          {"path_parameters": {"uuid": "msg-0", "position": 0}}),
         ("/api/v1/messages/{uuid}/", "DELETE", {"path_parameters": {"uuid": "msg-1"}}),
+        ("/api/v1/messages/", "POST", {"body": {"from": OWN, "to": [OTHER], "text": "Later",
+                                                "send_at": world["tomorrow"].isoformat()}}),
+        ("/api/v1/messages/{uuid}/", "PATCH", {"path_parameters": {"uuid": "msg-scheduled"},
+                                               "body": {"text": "Moved"}}),
+        ("/api/v1/messages/{uuid}/resend/", "POST", {"path_parameters": {"uuid": "msg-failed"}}),
         ("/api/v1/conversations/", "GET", {}),
         ("/api/v1/conversations/{id}/", "GET",
          {"path_parameters": {"id": world["conversation"].pk}}),

@@ -1,6 +1,6 @@
 """The API refuses what it does not know, as Stripe's does: a query parameter or a body
 field that the endpoint does not declare is a 400 naming it, never silently ignored (a
-misspelt or unsupported option such as `send_at` would otherwise do something else than
+misspelt or unsupported option such as `priority` would otherwise do something else than
 asked). Every operation of the schema is checked, so a new endpoint is too."""
 
 import json

@@ -1,5 +1,5 @@
 """POST /api/v1/messages/: the body as its schema states it. Fields it does not declare are
-refused (`send_at` is not a delayed send), numbers are E.164, texts are JSON strings, and a
+refused (`priority` is no option of a send), numbers are E.164, texts are JSON strings, and a
 number the organization does not have is a 404 on `from`, as any object of another
 organization is; nothing is sent in any of these cases."""
 
@@ -28,12 +28,11 @@ def ok(provider, sms, number):
 
 
 def test_an_unknown_field_is_400_naming_it_and_nothing_is_sent(ok, api):
-    response = post(api, {"from": OWN, "to": [OTHER], "text": "Hi",
-                          "send_at": "2030-01-01T09:00:00Z"})
+    response = post(api, {"from": OWN, "to": [OTHER], "text": "Hi", "priority": "high"})
     assert response.status_code == 400
     error = error_of(response)
-    assert list(error["fields"]) == ["send_at"]
-    assert error["message"].startswith("send_at: Unknown field")
+    assert list(error["fields"]) == ["priority"]
+    assert error["message"].startswith("priority: Unknown field")
     assert sent(ok, "sendSMS") == []
 
 
