@@ -13,6 +13,7 @@ from django.conf import settings
 from django_q.models import Schedule
 
 from accounts.tasks import renew_tokens
+from charts.tasks import count_activity, recount_activity_window
 from faxes.tasks import sync_faxes
 from messaging.tasks import (
     archive_media,
@@ -79,6 +80,12 @@ JOBS = [
     Job("prune_webhook_deliveries", prune_webhook_deliveries, "WEBHOOK_PRUNE_MINUTES",
         "Delete finished webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS, "
         "with their attempts (unfinished ones stay)."),
+    Job("count_activity", count_activity, "CHARTS_COUNT_MINUTES",
+        "Recount today's and yesterday's faxes and messages of every organization for the "
+        "charts' daily counts."),
+    Job("recount_activity", recount_activity_window, "CHARTS_RECOUNT_MINUTES",
+        "Recount the charts' daily counts of the last 30 days of every organization (run "
+        "it once after a deploy that adds the charts)."),
     Job("sandbox_advance", advance_due_messages, "SANDBOX_ADVANCE_MINUTES",
         "Sandbox: move due outbound messages from QUEUED to SENT/FAILED and notify.",
         per_organization=False),
