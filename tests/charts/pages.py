@@ -12,7 +12,7 @@ class Chart:
     desc: str = ""
     rects: list[dict] = field(default_factory=list)  # every <rect> of the drawing
     texts: list[str] = field(default_factory=list)  # the drawing's words
-    rows: list[list[str]] = field(default_factory=list)  # the table's body, cell by cell
+    rows: list[list[str]] = field(default_factory=list)  # the table's rows below its head
     paragraphs: list[str] = field(default_factory=list)
 
 
@@ -23,7 +23,7 @@ class _ChartParser(HTMLParser):
         self.chart: Chart | None = None
         self._depth = 0  # inside the chart's <figure>
         self._in_drawing = False
-        self._in_body = False
+        self._in_head = False
         self._text: list[str] | None = None
         self._kind = ""
 
@@ -50,11 +50,11 @@ class _ChartParser(HTMLParser):
             chart.rects.append(attrs)
         elif tag == "p":
             self._capture("p")
-        elif tag == "tbody":
-            self._in_body = True
-        elif tag == "tr" and self._in_body:
+        elif tag == "thead":
+            self._in_head = True
+        elif tag == "tr" and not self._in_head:
             chart.rows.append([])
-        elif tag in ("th", "td") and self._in_body:
+        elif tag in ("th", "td") and not self._in_head:
             self._capture(tag)
 
     def handle_endtag(self, tag):
@@ -64,8 +64,8 @@ class _ChartParser(HTMLParser):
             self._depth -= 1
         elif tag == "svg":
             self._in_drawing = False
-        elif tag == "tbody":
-            self._in_body = False
+        elif tag == "thead":
+            self._in_head = False
         if self._text is None or tag != self._kind:
             return
         text = " ".join("".join(self._text).split())
