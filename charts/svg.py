@@ -12,7 +12,7 @@ from math import ceil
 WIDTH = 360
 # Daily bars: room for the counts on the left and the dates below.
 DAILY_HEIGHT = 190
-LEFT, RIGHT, TOP, BOTTOM = 34, 6, 10, 24
+LEFT, RIGHT, TOP, BOTTOM = 34, 16, 10, 24
 # A date label every LABEL_EVERY days, counted back from today (which is always labelled).
 LABEL_EVERY = 7
 # Horizontal bars: a row holds its label above its bar.

@@ -46,10 +46,10 @@ def test_the_dashboard_draws_faxes_per_day(clock, viewer_client, org):
     assert chart.desc == ("Feb 1 to Mar 1: 2 sent, 1 failed; the busiest day was Feb 28 "
                           "with 3.")
     # One bar for the day, in two parts: the sent below, the failed (hatched) above.
-    parts = [rect for rect in chart.rects if rect.get("class", "").startswith("chart-series")
-             and "x" in rect]
-    assert [rect["class"] for rect in parts] == ["chart-series-0", "chart-series-1"]
+    parts = [rect for rect in chart.rects if "x" in rect and "chart-track" not in rect["class"]]
+    assert [rect["class"] for rect in parts] == ["chart-series-0", "chart-hatched"]
     assert parts[1]["fill"] == "url(#fax-days-hatch)"
+    assert float(parts[1]["height"]) * 2 == pytest.approx(float(parts[0]["height"]), abs=0.2)
 
 
 def test_the_table_holds_each_days_numbers(clock, viewer_client, org):
