@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from math import ceil
 
-WIDTH = 360
+WIDTH = 320
 # Daily bars: room for the counts on the left and the dates below.
 DAILY_HEIGHT = 190
 LEFT, RIGHT, TOP, BOTTOM = 34, 16, 10, 24
@@ -17,7 +17,7 @@ LEFT, RIGHT, TOP, BOTTOM = 34, 16, 10, 24
 LABEL_EVERY = 7
 # Horizontal bars: a row holds its label above its bar.
 ROW_HEIGHT = 42
-BAR_AREA = 230  # the width of a 100% bar; the percentages and counts are right of it
+BAR_AREA = 190  # the width of a 100% bar; the percentages and counts are right of it
 
 
 def _round(value: float) -> float:

@@ -53,5 +53,6 @@ def test_the_dashboards_fax_chart_on_a_phone(browser, portal):
         assert overflow <= 1, f"the dashboard is {overflow}px wider than the phone"
         RESULTS.mkdir(parents=True, exist_ok=True)
         chart.screenshot(path=str(RESULTS / "charts-fax-days-375.png"))
+        page.screenshot(path=str(RESULTS / "charts-dashboard-375.png"), full_page=True)
     finally:
         context.close()
