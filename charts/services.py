@@ -136,11 +136,15 @@ def rank_failing_destinations(*, organization: Organization,
         fields = ("rank", "destination", "sent", "failed", "first_day", "last_day")
         if list(FailingDestination.objects.order_by("rank").values_list(*fields)) == wanted:
             return
+        # Written by rank, as upserts: two recounts at once (the sync's and the job's) both
+        # write their ranking rather than one failing on the other's rows.
         with transaction.atomic():
-            FailingDestination.objects.all().delete()
             FailingDestination.objects.bulk_create(
-                FailingDestination(organization=organization, **dict(zip(fields, row, strict=True)))
-                for row in wanted)
+                [FailingDestination(organization=organization,
+                                    **dict(zip(fields, row, strict=True))) for row in wanted],
+                update_conflicts=True, unique_fields=["organization", "rank"],
+                update_fields=list(fields[1:]))
+            FailingDestination.objects.filter(rank__gt=len(wanted)).delete()
 
 
 def recount_fax_days(*, organization: Organization, days: Iterable[date],

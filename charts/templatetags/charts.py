@@ -23,7 +23,7 @@ def _day(day) -> str:
     return date_format(day, "M j")
 
 
-def _daily(context, *, chart_id: str, title: str, names: tuple[str, str],
+def _daily(*, chart_id: str, title: str, names: tuple[str, str],
            counts: services.DailyCounts) -> dict:
     chart = daily_bars(counts.days, counts.values)
     for bar in chart.bars:
@@ -47,7 +47,7 @@ def _daily(context, *, chart_id: str, title: str, names: tuple[str, str],
 @register.inclusion_tag("charts/_daily.html", takes_context=True)
 def fax_days_chart(context):
     counts = services.fax_days(organization=context["organization"])
-    return _daily(context, chart_id="fax-days",
+    return _daily(chart_id="fax-days",
                   title=f"Faxes sent and failed per day, last {CHART_DAYS} days",
                   names=("Sent", "Failed"), counts=counts)
 
@@ -56,7 +56,7 @@ def fax_days_chart(context):
 def message_days_chart(context):
     counts = services.message_days(organization=context["organization"],
                                    membership=context.get("membership"))
-    return _daily(context, chart_id="message-days",
+    return _daily(chart_id="message-days",
                   title=f"Messages in and out per day, last {CHART_DAYS} days",
                   names=("In", "Out"), counts=counts)
 
