@@ -79,15 +79,16 @@ def _store_day(model, *, organization: Organization, day: date, key: str | None,
     for one row per day). Unchanged rows are not written; rows whose key is no longer in
     `counts` are deleted. Runs in the caller's transaction and scope."""
     fields = COUNT_FIELDS[model]
+    column = model._meta.get_field(key).attname if key else None  # number: number_id
     existing = {}
-    for row in model.objects.filter(day=day).values("pk", *([key] if key else []), *fields):
-        existing[row[key] if key else None] = row
+    for row in model.objects.filter(day=day).values("pk", *([column] if key else []), *fields):
+        existing[row[column] if key else None] = row
     changed = [
-        model(organization=organization, day=day, **({key: value} if key else {}), **values)
+        model(organization=organization, day=day, **({column: value} if key else {}), **values)
         for value, values in counts.items()
         if value not in existing or any(existing[value][f] != n for f, n in values.items())
     ]
-    unique = ["organization", "day", *([key.removesuffix("_id")] if key else [])]
+    unique = ["organization", "day", *([key] if key else [])]
     model.objects.bulk_create(changed, batch_size=WRITE_BATCH, update_conflicts=True,
                               unique_fields=unique, update_fields=fields)
     stale = [row["pk"] for value, row in existing.items() if value not in counts]
@@ -173,7 +174,7 @@ def recount_message_days(*, organization: Organization, days: Iterable[date]) ->
                 number["inbound" if row["direction"] == Direction.INBOUND else "outbound"] \
                     += row["n"]
             with transaction.atomic():
-                _store_day(MessageDay, organization=organization, day=day, key="number_id",
+                _store_day(MessageDay, organization=organization, day=day, key="number",
                            counts=counts)
 
 
