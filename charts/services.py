@@ -178,6 +178,17 @@ def recount_message_days(*, organization: Organization, days: Iterable[date]) ->
                            counts=counts)
 
 
+def prune_destination_days(*, organization: Organization,
+                           now: datetime | None = None) -> int:
+    """Delete the per-destination counts of days before the window: nothing reads them,
+    and a busy organization has hundreds a day. The daily totals (FaxDay, MessageDay) are a
+    row per day and stay."""
+    first = last_days(organization, CHART_DAYS, now)[0]
+    with organization_scope(organization):
+        deleted, _ = FaxDestinationDay.objects.filter(day__lt=first).delete()
+    return deleted
+
+
 def recount_activity(*, organization: Organization, days: int,
                      now: datetime | None = None) -> int:
     """Recount the last `days` days (today included) of the organization's faxes and

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from django_q.models import Schedule
 
+from charts.services import recount_fax_days
 from charts.tasks import count_activity, recount_activity_window
 from portal.jobs import job_named, sync_schedules
-from tests.charts.helpers import fax_days, message_days
+from tests.charts.helpers import destination_days, fax_days, message_days
 from tests.factories import OrganizationFactory
 from tests.faxes.factories import FaxFactory
 from tests.messaging.factories import ConversationFactory, MessageFactory, MessagingNumberFactory
@@ -85,6 +86,15 @@ def test_the_window_job_recounts_thirty_days(clock, org):
     recount_activity_window()
     assert list(fax_days(org)) == [date(2024, 2, 1)]
     assert [day for day, _ in message_days(org)] == [date(2024, 2, 1)]
+
+
+def test_the_window_job_deletes_destination_counts_before_the_window(clock, org):
+    FaxFactory(organization=org, sent_at=datetime(2024, 1, 31, 17, 0, tzinfo=UTC))
+    recount_fax_days(organization=org, days=[date(2024, 1, 31)])
+    assert list(destination_days(org)) == [(date(2024, 1, 31), "+18058522606")]  # control
+    recount_activity_window()
+    assert destination_days(org) == {}
+    assert list(fax_days(org)) == [date(2024, 1, 31)]  # the day's total stays
 
 
 def test_both_jobs_are_scheduled_by_their_settings(settings):
