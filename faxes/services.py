@@ -21,6 +21,7 @@ from accounts.tenancy import organization_scope
 from axion.errors import AxionError
 from axion.fax import FaxClient, FaxRecord
 from axion.wording import describe_provider_error
+from charts.services import recount_fax_days
 from events import payloads as event_payloads
 from events.services import emit_many
 from faxes.models import Fax, FaxStatus, FaxSync, fax_identity
@@ -221,6 +222,7 @@ def sync_organization(*, organization: Organization, day: date | None = None,
         record_sync(organization=organization, error=_provider_failed(organization, error),
                     now=now)
         return seen
+    recount_fax_days(organization=organization, days=days, zone=connection.tzinfo, now=now)
     record_sync(organization=organization, now=now)
     return seen
 

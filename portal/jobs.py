@@ -13,6 +13,7 @@ from django.conf import settings
 from django_q.models import Schedule
 
 from accounts.tasks import renew_tokens
+from charts.tasks import count_activity, recount_activity_window
 from faxes.tasks import sync_faxes
 from messaging.tasks import (
     archive_media,
@@ -83,6 +84,12 @@ JOBS = [
     Job("send_scheduled_messages", send_scheduled_messages, "SCHEDULED_SEND_MINUTES",
         "Send scheduled messages whose time has come, each once; fail those more than "
         "SCHEDULED_SEND_MAX_LATE_MINUTES late or to a number that opted out meanwhile."),
+    Job("count_activity", count_activity, "CHARTS_COUNT_MINUTES",
+        "Recount today's and yesterday's faxes and messages of every organization for the "
+        "charts' daily counts."),
+    Job("recount_activity", recount_activity_window, "CHARTS_RECOUNT_MINUTES",
+        "Recount the charts' daily counts of the last 30 days of every organization (run "
+        "it once after a deploy that adds the charts)."),
     Job("sandbox_advance", advance_due_messages, "SANDBOX_ADVANCE_MINUTES",
         "Sandbox: move due outbound messages from QUEUED to SENT/FAILED and notify.",
         per_organization=False),

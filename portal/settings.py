@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "message_templates",
     "operations",
     "notifications",
+    "charts",
     "portal",
 ]
 if AXION_SANDBOX:
@@ -217,6 +218,9 @@ TOKEN_RENEW_DAYS = env.int("TOKEN_RENEW_DAYS", default=5)
 WEBHOOK_DELIVERY_MINUTES = env.int("WEBHOOK_DELIVERY_MINUTES", default=1)
 # Notification e-mails: immediate ones go out at the next run, digests when due.
 NOTIFICATION_EMAIL_MINUTES = env.int("NOTIFICATION_EMAIL_MINUTES", default=1)
+# The charts' daily counts: today and yesterday recounted this often, the whole window daily.
+CHARTS_COUNT_MINUTES = env.int("CHARTS_COUNT_MINUTES", default=5)
+CHARTS_RECOUNT_MINUTES = env.int("CHARTS_RECOUNT_MINUTES", default=24 * 60)
 
 # Webhooks are unsigned: confirm each newSMS and updatedSMS with getSMS by its uuid first.
 WEBHOOK_CONFIRM_NEW_SMS = env.bool("WEBHOOK_CONFIRM_NEW_SMS", default=True)

@@ -29,6 +29,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import connections
 
 from accounts.models import Organization
+from charts.tasks import recount_activity_window
 from faxes.tasks import sync_faxes
 from messaging.tasks import sync_messages
 
@@ -100,3 +101,4 @@ def run_first_sync(organization: Organization, *, today: date) -> None:
             day = today - timedelta(days=days_ago)
             sync_faxes(organization_id=organization.pk, date=day.isoformat())
         sync_faxes(organization_id=organization.pk)  # today, as every scheduled run does
+    recount_activity_window(organization_id=organization.pk)  # the charts' past days

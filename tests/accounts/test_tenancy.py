@@ -16,7 +16,7 @@ from tests.factories import ConnectionFactory, MembershipFactory
 
 PORTAL_APPS = ("accounts", "contacts", "events", "faxes", "messaging", "notifications", "common",
                "portal", "api", "operations", "webhooks_out", "optouts",
-               "message_templates")
+               "message_templates", "charts")
 # Positive control: tenant models known today, which the derivation must find.
 KNOWN_SCOPED = {
     "accounts.Membership", "accounts.Invitation", "accounts.Connection",
@@ -25,6 +25,8 @@ KNOWN_SCOPED = {
     "messaging.Media", "messaging.WebhookEvent", "messaging.MessageSync",
     "contacts.Contact", "contacts.ContactNumber", "events.Event", "messaging.Label",
     "messaging.Note", "optouts.OptOut", "message_templates.MessageTemplate",
+    "charts.FaxDay", "charts.FaxDestinationDay", "charts.FailingDestination",
+    "charts.MessageDay",
 }
 
 
