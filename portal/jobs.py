@@ -13,6 +13,7 @@ from django.conf import settings
 from django_q.models import Schedule
 
 from accounts.tasks import renew_tokens
+from fax_alerts.tasks import check_fax_alerts
 from faxes.tasks import sync_faxes
 from messaging.tasks import (
     archive_media,
@@ -79,6 +80,9 @@ JOBS = [
     Job("prune_webhook_deliveries", prune_webhook_deliveries, "WEBHOOK_PRUNE_MINUTES",
         "Delete finished webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS, "
         "with their attempts (unfinished ones stay)."),
+    Job("check_fax_alerts", check_fax_alerts, "FAX_ALERT_MINUTES",
+        "Alert on faxes stuck longer than a rule's minutes, faxes on their last try, and "
+        "weekdays with no fax sent by a rule's hour (fax_alerts/alerting.py)."),
     Job("sandbox_advance", advance_due_messages, "SANDBOX_ADVANCE_MINUTES",
         "Sandbox: move due outbound messages from QUEUED to SENT/FAILED and notify.",
         per_organization=False),

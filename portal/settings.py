@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "webhooks_out",
     "operations",
     "notifications",
+    "fax_alerts",
     "portal",
 ]
 if AXION_SANDBOX:
@@ -215,6 +216,8 @@ TOKEN_RENEW_DAYS = env.int("TOKEN_RENEW_DAYS", default=5)
 WEBHOOK_DELIVERY_MINUTES = env.int("WEBHOOK_DELIVERY_MINUTES", default=1)
 # Notification e-mails: immediate ones go out at the next run, digests when due.
 NOTIFICATION_EMAIL_MINUTES = env.int("NOTIFICATION_EMAIL_MINUTES", default=1)
+# Fax alerts' job: stuck faxes, last tries, no fax sent by an hour (fax_alerts/alerting.py).
+FAX_ALERT_MINUTES = env.int("FAX_ALERT_MINUTES", default=1)
 
 # Webhooks are unsigned: confirm each newSMS and updatedSMS with getSMS by its uuid first.
 WEBHOOK_CONFIRM_NEW_SMS = env.bool("WEBHOOK_CONFIRM_NEW_SMS", default=True)
