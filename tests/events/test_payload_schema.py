@@ -60,6 +60,10 @@ def built(org) -> list:
             payloads.connection_recovered_event(connection, failing_since=AT,
                                                 reason="login_succeeded", recovered_at=AT),
             payloads.note_added_event(note, conversation, [author]),
+            payloads.fax_alert_event(
+                SimpleNamespace(pk=8, created_at=AT, day=None, reason="It failed."),
+                SimpleNamespace(pk=2, kind="failed", minutes=None, hour=None), fax,
+                url="https://portal.example.com/faxes/3/"),
         ]
 
 
