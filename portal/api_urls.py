@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from api.views import api_not_found
 from contacts.api import ContactImportViewSet, ContactViewSet
+from fax_alerts.api import FaxAlertRuleViewSet, FaxAttentionViewSet, FaxWatchViewSet
 from faxes.api import FaxViewSet
 from messaging.api import ConversationViewSet, MessageViewSet, NumberViewSet
 from messaging.team_api import LabelViewSet
@@ -15,6 +16,9 @@ from webhooks_out.api import EndpointViewSet
 
 router = SimpleRouter()
 router.register("faxes", FaxViewSet, basename="api-fax")
+router.register("fax-attention", FaxAttentionViewSet, basename="api-fax-attention")
+router.register("fax-watches", FaxWatchViewSet, basename="api-fax-watch")
+router.register("fax-alert-rules", FaxAlertRuleViewSet, basename="api-fax-alert-rule")
 router.register("messages", MessageViewSet, basename="api-message")
 router.register("conversations", ConversationViewSet, basename="api-conversation")
 router.register("numbers", NumberViewSet, basename="api-number")

@@ -398,6 +398,7 @@ SPECTACULAR_SETTINGS = {
         "MediaStateEnum": "messaging.models.MediaState",
         "ConversationStatusEnum": "messaging.models.ConversationStatus",
         "LabelColourEnum": "messaging.models.LabelColour",
+        "FaxAlertRuleKindEnum": "fax_alerts.models.RuleKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
