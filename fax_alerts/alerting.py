@@ -63,6 +63,8 @@ PENDING_WINDOW = timedelta(days=7)
 FAILED_WINDOW = timedelta(days=1)
 WEEKDAYS = range(5)  # Monday to Friday
 NOT_FINAL = (FaxStatus.QUEUED, FaxStatus.PROGRESS)
+# The rules about a change of the fax (its status, its tries), rather than about time.
+CHANGES = (RuleKind.FAILED, RuleKind.THIRD_TRY)
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,18 @@ def reason_for(rule: AlertRule, fax: Fax, now: datetime) -> str | None:
     return None
 
 
-def fax_findings(rules: Iterable[AlertRule], faxes: Iterable[Fax],
-                 now: datetime) -> list[Finding]:
+def fax_findings(rules: Iterable[AlertRule], faxes: Iterable[Fax], now: datetime, *,
+                 catching_up: bool = False) -> list[Finding]:
+    """The rules that hold for the faxes. `catching_up` (the job, rather than the change
+    itself): a failure or a last try from before a rule existed is not news to that rule,
+    so a rule added today does not tell of yesterday's failures."""
     findings = []
     for fax in faxes:
         if is_history(fax):
             continue
         for rule in rules:
+            if catching_up and rule.kind in CHANGES and fax.status_changed_at < rule.created_at:
+                continue
             reason = reason_for(rule, fax, now)
             if reason:
                 findings.append(Finding(rule=rule, fax=fax, reason=reason))
@@ -160,8 +167,8 @@ def raise_attention(*, organization: Organization, faxes: list[Fax], reason: str
 # --- raising and telling ----------------------------------------------------------------------
 
 def alert_on_faxes(*, organization: Organization, faxes: Iterable[Fax],
-                   rules: list[AlertRule] | None = None,
-                   now: datetime | None = None) -> list[Alert]:
+                   rules: list[AlertRule] | None = None, now: datetime | None = None,
+                   catching_up: bool = False) -> list[Alert]:
     """Raise what the organization's enabled fax rules find in `faxes` (in its scope), and
     put its news failures on the attention list. Returns the alerts raised now."""
     now = now or timezone.now()
@@ -174,7 +181,8 @@ def alert_on_faxes(*, organization: Organization, faxes: Iterable[Fax],
                     faxes=[fax for fax in faxes if fax.status == FaxStatus.FAILED])
     fax_rules = [rule for rule in rules if rule.kind != RuleKind.NONE_SENT]
     return raise_alerts(organization=organization, now=now,
-                        findings=fax_findings(fax_rules, faxes, now))
+                        findings=fax_findings(fax_rules, faxes, now,
+                                              catching_up=catching_up))
 
 
 def check_organization(*, organization: Organization, now: datetime | None = None) -> int:
@@ -184,7 +192,8 @@ def check_organization(*, organization: Organization, now: datetime | None = Non
     faxes = list(Fax.objects.filter(status=FaxStatus.FAILED, sent_at__gte=now - FAILED_WINDOW))
     if {rule.kind for rule in rules} & {RuleKind.STUCK, RuleKind.THIRD_TRY}:
         faxes += Fax.objects.filter(status__in=NOT_FINAL, sent_at__gte=now - PENDING_WINDOW)
-    alerts = alert_on_faxes(organization=organization, faxes=faxes, rules=rules, now=now)
+    alerts = alert_on_faxes(organization=organization, faxes=faxes, rules=rules, now=now,
+                            catching_up=True)
     alerts += raise_alerts(organization=organization, now=now, findings=none_sent_findings(
         organization=organization, rules=rules, now=now))
     return len(alerts)

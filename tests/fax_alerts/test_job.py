@@ -130,3 +130,26 @@ def test_the_run_is_recorded_for_the_operations_page(org, clock):
     with scopes_disabled():
         state = JobState.objects.get(organization=org, job="check_fax_alerts")
     assert state.last_outcome == "ok"
+
+
+def test_a_rule_added_later_does_not_tell_of_earlier_failures(org, clock):
+    store(org, record(status="FAILED", try_count=3))
+    clock.shift(timedelta(minutes=5))
+    RuleFactory(organization=org, kind=RuleKind.FAILED, least_role=Role.AGENT)
+    run(org)
+    assert alerts() == []
+
+
+def test_the_job_alerts_a_failure_its_sync_could_not(org, agent, clock, monkeypatch):
+    RuleFactory(organization=org, kind=RuleKind.FAILED, least_role=Role.AGENT)
+    monkeypatch.setattr("fax_alerts.receivers.alerting.alert_on_faxes", _broken)
+    store(org, record(status="FAILED", try_count=3))  # stored all the same
+    assert alerts() == []
+    monkeypatch.undo()
+    run(org)
+    assert [a.rule.kind for a in alerts()] == [RuleKind.FAILED]
+    assert list(told()) == [agent.user.username]
+
+
+def _broken(**kwargs):
+    raise RuntimeError("the database hiccuped")
