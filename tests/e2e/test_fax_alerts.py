@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import log_in
+from tests.e2e.helpers import RESULTS, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -65,3 +65,22 @@ def test_a_member_watches_a_reference_and_is_alerted_when_its_fax_fails(page, po
     row.locator("a").first.click()
     expect(page).to_have_url(re.compile(rf"/faxes/{fax}/$"))
     expect(page.get_by_role("region", name="Alerts")).to_contain_text("Needs attention")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_fax_alert_pages_fit_the_screen(browser, portal, width):
+    fax = store(portal, "PROGRESS", 1)
+    context = browser.new_context(base_url=portal.url, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    log_in(page)  # the demo's owner: the rules page too
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for path in ["/fax-alerts/watches/", "/fax-alerts/rules/", "/fax-alerts/attention/",
+                 f"/faxes/{fax}/", "/faxes/"]:
+        page.goto(path)
+        expect(page.locator("h1")).to_be_visible()
+        name = path.strip("/").replace("/", "-")
+        page.screenshot(path=str(RESULTS / f"fax-alerts-{width}-{name}.png"), full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, f"{path} is {overflow}px wider than a {width}px screen"
+    context.close()
