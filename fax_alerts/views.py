@@ -12,7 +12,7 @@ from common.addresses import client_ip
 from common.pagination import keyset_page
 from fax_alerts import services
 from fax_alerts.forms import RuleForm, WatchForm
-from fax_alerts.models import AlertRule, Attention, Watch
+from fax_alerts.models import AlertRule, Attention, RuleKind, Watch
 from faxes.models import Fax
 from faxes.views import destinations
 
@@ -55,6 +55,11 @@ def remove_watch(request, pk: int):
     return _back(request, "fax_watches")
 
 
+def _rule_order(rule: AlertRule) -> tuple:
+    """As the kinds read: failed, last try, stuck, none sent."""
+    return list(RuleKind).index(rule.kind), rule.pk
+
+
 @admin_required
 def rule_list(request):
     form = RuleForm(request.POST or None, instance=AlertRule(organization=request.organization))
@@ -65,7 +70,8 @@ def rule_list(request):
         messages.success(request, "The rule is added.")
         return redirect("fax_alert_rules")
     return render(request, "fax_alerts/rules.html", {
-        "form": form, "rules": AlertRule.objects.all()}, status=400 if form.errors else 200)
+        "form": form, "rules": sorted(AlertRule.objects.all(), key=_rule_order)},
+        status=400 if form.errors else 200)
 
 
 @admin_required
