@@ -15,6 +15,7 @@ class EventType(models.TextChoices):
     MESSAGE_DELETED = "message.deleted", "A message was deleted"
     FAX_STATUS_CHANGED = "fax.status_changed", "A fax's status changed"
     FAX_FAILED = "fax.failed", "A fax failed"
+    FAX_ALERT = "fax.alert", "A fax alert rule of the organization alerted"
     CONNECTION_FAILING = "connection.failing", "A connection to Axion is failing"
     CONNECTION_RECOVERED = "connection.recovered", "A connection to Axion recovered"
     NOTE_ADDED = "conversation.note_added", "An internal note was added to a conversation"

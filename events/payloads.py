@@ -133,6 +133,20 @@ def fax_status_events(changes: list[tuple]) -> list[NewEvent]:
     return events
 
 
+def fax_alert_event(alert, rule, fax, *, url: str) -> NewEvent:
+    """fax.alert: one of the organization's alert rules held (fax_alerts), for one fax, or
+    for a day (no fax sent by an hour: `fax` is None). `url` is the portal's page of it."""
+    subject = f"fax:{fax.pk}" if fax is not None else f"fax_alert_rule:{rule.pk}"
+    return NewEvent(
+        type=EventType.FAX_ALERT, subject=subject,
+        payload={"alert": {"id": alert.pk, "created_at": iso(alert.created_at),
+                           "day": alert.day.isoformat() if alert.day else None},
+                 "rule": {"id": rule.pk, "kind": rule.kind, "minutes": rule.minutes,
+                          "hour": rule.hour},
+                 "fax": fax_ref(fax) if fax is not None else None,
+                 "reason": alert.reason, "url": url})
+
+
 # Connections -----------------------------------------------------------------------------
 
 def connection_failing_event(connection) -> NewEvent:

@@ -94,6 +94,34 @@ class FaxStatusSerializer(serializers.Serializer):
     contact = ContactRefSerializer(allow_null=True, help_text="The destination's contact.")
 
 
+class AlertRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    day = serializers.DateField(allow_null=True, help_text="The day (organization's time "
+                                "zone) of a none_sent alert; else null.")
+
+
+class AlertRuleRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = enum_field(["failed", "third_try", "stuck", "none_sent"],
+                      help_text="failed; third_try (the fax is on its last try); stuck "
+                                "(queued or in progress longer than `minutes`); none_sent "
+                                "(no fax sent today by `hour`:00 on a weekday).")
+    minutes = serializers.IntegerField(allow_null=True, help_text="stuck's minutes, else "
+                                                                  "null.")
+    hour = serializers.IntegerField(allow_null=True, help_text="none_sent's hour (0-23, the "
+                                                               "organization's time zone).")
+
+
+class FaxAlertSerializer(serializers.Serializer):
+    alert = AlertRefSerializer()
+    rule = AlertRuleRefSerializer()
+    fax = FaxRefSerializer(allow_null=True, help_text="Null for none_sent.")
+    reason = serializers.CharField(help_text="What happened, in words.")
+    url = serializers.URLField(help_text="The fax's page in the portal (the history for "
+                                         "none_sent).")
+
+
 class ConnectionRefSerializer(serializers.Serializer):
     kind = enum_field(["fax", "sms"])
 
@@ -164,6 +192,7 @@ DATA = {
     EventType.MESSAGE_DELETED: MessageDeletedSerializer,
     EventType.FAX_STATUS_CHANGED: FaxStatusSerializer,
     EventType.FAX_FAILED: FaxStatusSerializer,
+    EventType.FAX_ALERT: FaxAlertSerializer,
     EventType.CONNECTION_FAILING: ConnectionFailingSerializer,
     EventType.CONNECTION_RECOVERED: ConnectionRecoveredSerializer,
     EventType.NOTE_ADDED: NoteAddedSerializer,
@@ -213,6 +242,12 @@ EXAMPLES = {
         "fax": _FAX, "previous_status": "PROGRESS", "status": "FAILED", "contact": None},
     EventType.FAX_FAILED: {
         "fax": _FAX, "previous_status": "PROGRESS", "status": "FAILED", "contact": None},
+    EventType.FAX_ALERT: {
+        "alert": {"id": 77, "created_at": "2024-03-01T12:02:00Z", "day": None},
+        "rule": {"id": 4, "kind": "stuck", "minutes": 60, "hour": None},
+        "fax": {**_FAX, "status": "PROGRESS", "try_count": 2},
+        "reason": "Queued or in progress for more than 60 minutes.",
+        "url": "https://portal.example.com/faxes/310/"},
     EventType.CONNECTION_FAILING: {
         "connection": {"kind": "sms"}, "failing_since": "2024-03-01T12:00:00Z",
         "error": "Axion refused the username or password of this connection."},

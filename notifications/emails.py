@@ -46,6 +46,7 @@ _PLURALS = {
     Kind.MENTION: "{n} mentions of you on the conversation with {about}",
     Kind.SEND_FAILED: "{n} of your messages to {about} failed",
     Kind.FAX_FAILED: "{n} faxes to {about} failed",
+    Kind.FAX_ALERT: "{n} fax alerts about {about}",
 }
 
 

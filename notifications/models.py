@@ -20,6 +20,9 @@ class Kind(models.TextChoices):
     MENTION = "mention", "Mentions of me in notes"
     SEND_FAILED = "send_failed", "My messages that failed"
     FAX_FAILED = "fax_failed", "Failed faxes"
+    # The other rules of fax_alerts (last try, stuck, none sent by an hour); failures are
+    # FAX_FAILED, made by the same rules (fax_alerts/alerting.py).
+    FAX_ALERT = "fax_alert", "Fax alerts"
     CONNECTION_FAILING = "connection_failing", "Connections to Axion failing"
 
     @property
@@ -49,9 +52,11 @@ class Delivery(models.TextChoices):
 
 _LEAST_ROLE = {Kind.NEW_MESSAGE: Role.AGENT, Kind.MENTION: Role.AGENT,
                Kind.SEND_FAILED: Role.AGENT, Kind.FAX_FAILED: Role.AGENT,
+               Kind.FAX_ALERT: Role.AGENT,
                Kind.CONNECTION_FAILING: Role.ADMIN}
 _DEFAULT_DELIVERY = {Kind.NEW_MESSAGE: Delivery.DIGEST, Kind.MENTION: Delivery.IMMEDIATELY,
                      Kind.SEND_FAILED: Delivery.IMMEDIATELY, Kind.FAX_FAILED: Delivery.DIGEST,
+                     Kind.FAX_ALERT: Delivery.IMMEDIATELY,
                      Kind.CONNECTION_FAILING: Delivery.IMMEDIATELY}
 
 DEFAULT_DIGEST_MINUTES = 15

@@ -14,7 +14,10 @@ Who is told:
   Owners and admins see every number, but are told only of numbers they use;
 - a note: the members it @-mentions;
 - a send that failed: the member who sent it;
-- a fax that failed: agents and above (viewers act on nothing);
+- a fax that failed, or one of the other fax alerts: not here, but by the organization's
+  alert rules (fax_alerts/alerting.py), once per fax and rule, to the watchers of its
+  reference and the roles a rule names (its "failed" rule is what tells of a failure, as
+  FAX_FAILED, so nobody is told twice of one);
 - a connection failing: owners and admins, who alone may fix it.
 
 Whoever caused an event (a note's author) is never told of it. A message or fax sent more
@@ -29,7 +32,6 @@ from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from accounts.models import Membership, Organization, Role
@@ -38,7 +40,6 @@ from common.phone import display_number
 from contacts.names import contacts_by_number
 from events import payloads as event_payloads
 from events.models import Event, EventType
-from faxes.models import FaxStatus
 from messaging.ingest import conversation_preview
 from messaging.models import Conversation, Message, MessageStatus, MessagingNumber
 from notifications.models import Kind, Notification
@@ -213,22 +214,6 @@ def _message_status_changed(batch: Batch, event: Event) -> None:
               url=_conversation_url(message["conversation"]))
 
 
-def _fax_failed(batch: Batch, event: Event) -> None:
-    fax = event.payload["fax"]
-    if not is_news(event, fax.get("sent_at")):
-        return
-    about = named(event.payload.get("contact"), fax["destination_number"])
-    reference = fax.get("customer_field") or ""
-    # The history filtered to it: by its reference when it has one, else by its number.
-    query = {"status": FaxStatus.FAILED.value,
-             **({"reference": reference} if reference else
-                {"number": fax["destination_number"]})}
-    batch.add(event, batch.members(Kind.FAX_FAILED.least_role), kind=Kind.FAX_FAILED,
-              title=f"A fax to {about} failed", about=about,
-              body=f"Reference {reference}" if reference else "",
-              url=f"{reverse('fax_list')}?{urlencode(query)}")
-
-
 def _connection_failing(batch: Batch, event: Event) -> None:
     kind = event.payload.get("connection", {}).get("kind", "")
     name = {"sms": "SMS", "fax": "fax"}.get(kind, kind)
@@ -245,6 +230,5 @@ _MAKERS = {
     EventType.MESSAGE_RECEIVED: _messages_received,
     EventType.NOTE_ADDED: _note_added,
     EventType.MESSAGE_STATUS_CHANGED: _message_status_changed,
-    EventType.FAX_FAILED: _fax_failed,
     EventType.CONNECTION_FAILING: _connection_failing,
 }

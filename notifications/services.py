@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from accounts.models import Organization, User
 from notifications.models import (
@@ -125,3 +126,20 @@ def read_unsubscribe_token(token: str) -> Unsubscribe:
 def unsubscribe(*, organization: Organization, user: User, kinds) -> None:
     set_preferences(organization=organization, user=user,
                     deliveries=dict.fromkeys(kinds, Delivery.NEVER))
+
+
+# --- notifications made by other apps' rules -----------------------------------------------
+
+
+def tell(*, organization: Organization, users, kind: Kind, title: str, url: str,
+         subject: str, about: str = "", body: str | dict = "") -> list[Notification]:
+    """Notify `users` (user ids) of one thing, in the caller's transaction; `body` is one
+    text for all, or {user id: text} when each is told why they are told. Apps whose own
+    rules decide who is told (fax_alerts) call this; events of the others go through
+    notifications/receivers.py."""
+    rows = [Notification(
+        organization=organization, user_id=user, kind=kind,
+        title=Truncator(title).chars(200), about=Truncator(about).chars(200),
+        body=Truncator(body.get(user, "") if isinstance(body, dict) else body).chars(300),
+        url=url, subject=subject) for user in sorted(set(users))]
+    return Notification.objects.bulk_create(rows)

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from api.views import api_not_found
 from contacts.api import ContactImportViewSet, ContactViewSet
+from fax_alerts.api import FaxAlertRuleViewSet, FaxAttentionViewSet, FaxWatchViewSet
 from faxes.api import FaxViewSet
 from message_templates.api import TemplateViewSet
 from messaging.api import ConversationViewSet, MessageViewSet, NumberViewSet
@@ -16,6 +17,9 @@ from webhooks_out.api import EndpointViewSet
 
 router = SimpleRouter()
 router.register("faxes", FaxViewSet, basename="api-fax")
+router.register("fax-attention", FaxAttentionViewSet, basename="api-fax-attention")
+router.register("fax-watches", FaxWatchViewSet, basename="api-fax-watch")
+router.register("fax-alert-rules", FaxAlertRuleViewSet, basename="api-fax-alert-rule")
 router.register("messages", MessageViewSet, basename="api-message")
 router.register("conversations", ConversationViewSet, basename="api-conversation")
 router.register("numbers", NumberViewSet, basename="api-number")

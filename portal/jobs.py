@@ -14,6 +14,7 @@ from django_q.models import Schedule
 
 from accounts.tasks import renew_tokens
 from charts.tasks import count_activity, recount_activity_window
+from fax_alerts.tasks import check_fax_alerts
 from faxes.tasks import sync_faxes
 from messaging.tasks import (
     archive_media,
@@ -90,6 +91,9 @@ JOBS = [
     Job("recount_activity", recount_activity_window, "CHARTS_RECOUNT_MINUTES",
         "Recount the charts' daily counts of the last 30 days of every organization (run "
         "it once after a deploy that adds the charts)."),
+    Job("check_fax_alerts", check_fax_alerts, "FAX_ALERT_MINUTES",
+        "Alert on faxes stuck longer than a rule's minutes, faxes on their last try, and "
+        "weekdays with no fax sent by a rule's hour (fax_alerts/alerting.py)."),
     Job("sandbox_advance", advance_due_messages, "SANDBOX_ADVANCE_MINUTES",
         "Sandbox: move due outbound messages from QUEUED to SENT/FAILED and notify.",
         per_organization=False),

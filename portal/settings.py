@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "operations",
     "notifications",
     "charts",
+    "fax_alerts",
     "portal",
 ]
 if AXION_SANDBOX:
@@ -221,6 +222,8 @@ NOTIFICATION_EMAIL_MINUTES = env.int("NOTIFICATION_EMAIL_MINUTES", default=1)
 # The charts' daily counts: today and yesterday recounted this often, the whole window daily.
 CHARTS_COUNT_MINUTES = env.int("CHARTS_COUNT_MINUTES", default=5)
 CHARTS_RECOUNT_MINUTES = env.int("CHARTS_RECOUNT_MINUTES", default=24 * 60)
+# Fax alerts' job: stuck faxes, last tries, no fax sent by an hour (fax_alerts/alerting.py).
+FAX_ALERT_MINUTES = env.int("FAX_ALERT_MINUTES", default=1)
 
 # Webhooks are unsigned: confirm each newSMS and updatedSMS with getSMS by its uuid first.
 WEBHOOK_CONFIRM_NEW_SMS = env.bool("WEBHOOK_CONFIRM_NEW_SMS", default=True)
@@ -405,6 +408,7 @@ SPECTACULAR_SETTINGS = {
         "MediaStateEnum": "messaging.models.MediaState",
         "ConversationStatusEnum": "messaging.models.ConversationStatus",
         "LabelColourEnum": "messaging.models.LabelColour",
+        "FaxAlertRuleKindEnum": "fax_alerts.models.RuleKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("faxes/", include("faxes.urls")),
+    path("fax-alerts/", include("fax_alerts.urls")),
     path("messaging/", include("messaging.urls")),
     path("contacts/", include("contacts.urls")),
     path("operations/", include("operations.urls")),

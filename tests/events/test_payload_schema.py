@@ -63,6 +63,10 @@ def built(org) -> list:
             *(payloads.opt_out_event(opted_out=opted_out, number="+13105550142",
                                      source="keyword", keyword="STOP", at=AT)
               for opted_out in (True, False)),
+            payloads.fax_alert_event(
+                SimpleNamespace(pk=8, created_at=AT, day=None, reason="It failed."),
+                SimpleNamespace(pk=2, kind="failed", minutes=None, hour=None), fax,
+                url="https://portal.example.com/faxes/3/"),
         ]
 
 

@@ -19,7 +19,7 @@ def stored(membership):
 
 
 AGENT_CHOICES = {"new_message": "never", "mention": "digest", "send_failed": "immediately",
-                 "fax_failed": "digest", "digest_minutes": "60"}
+                 "fax_failed": "digest", "fax_alert": "never", "digest_minutes": "60"}
 
 
 def test_page_shows_the_defaults(agent_client):
@@ -33,7 +33,8 @@ def test_saving_stores_each_kind_and_the_interval(agent_client, agent):
     response = agent_client.post(PAGE, AGENT_CHOICES)
     assert response.status_code == 302
     assert stored(agent) == ({"new_message": "never", "mention": "digest",
-                              "send_failed": "immediately", "fax_failed": "digest"}, 60)
+                              "send_failed": "immediately", "fax_failed": "digest",
+                              "fax_alert": "never"}, 60)
 
 
 def test_choices_are_the_members_own(agent_client, agent, owner):

@@ -121,18 +121,11 @@ def test_failed_send_of_an_api_key_tells_nobody(team, number):
     assert told() == {}
 
 
-def test_failed_fax_tells_agents_and_above(team, org):
+def test_fax_failed_events_themselves_tell_nobody(team, org):
+    """A failure is told by the organization's "failed" alert rule (fax_alerts), once
+    per fax: the event alone makes no notification, so nobody is told twice."""
     emit_fax_failed(FaxFactory(organization=org, destination_number="+18058522606",
                                customer_field="INV-1001"))
-    assert set(told()) == {"owner-harbor", "admin-harbor", "agent-harbor"}
-    with scopes_disabled():
-        row = Notification.objects.filter(kind=Kind.FAX_FAILED).first()
-    assert row.title == "A fax to (805) 852-2606 failed"
-    assert row.url == "/faxes/?status=FAILED&reference=INV-1001"
-
-
-def test_failed_fax_of_an_old_day_tells_nobody(team, org):
-    emit_fax_failed(FaxFactory(organization=org), sent_at=timezone.now() - timedelta(days=30))
     assert told() == {}
 
 
