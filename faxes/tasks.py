@@ -4,6 +4,7 @@ from datetime import date as date_type
 
 from accounts.jobs import for_each_organization
 from accounts.models import Connection
+from faxes import backfill
 from faxes.services import sync_organization
 
 
@@ -14,3 +15,15 @@ def sync_faxes(organization_id: int | None = None, date: str | None = None) -> s
         "sync_faxes", Connection.Kind.FAX,
         lambda organization: sync_organization(organization=organization, day=day),
         organization_id=organization_id)
+
+
+def backfill_faxes(organization_id: int | None = None, days: int | None = None) -> str:
+    """Fetch the past days of faxes of one organization (the `days` days ending today, or
+    where its backfill stopped), or of every organization whose backfill never finished
+    (the schedule); "items" are the days fetched."""
+    return for_each_organization(
+        "backfill_faxes", Connection.Kind.FAX,
+        lambda organization: backfill.backfill_organization(organization=organization,
+                                                            days=days),
+        organization_id=organization_id,
+        among=None if organization_id is not None else backfill.pending_organizations())
