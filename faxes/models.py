@@ -117,12 +117,12 @@ class FaxSync(SyncOutcome):
 class ObservedVia(models.TextChoices):
     """How the portal came to see a fax's state."""
 
-    SYNC = "sync", "sync"
-    LOOKUP = "lookup", "lookup"
-    BACKFILL = "backfill", "backfill"
+    SYNC = "sync", "by the sync"
+    LOOKUP = "lookup", "by a lookup"
+    BACKFILL = "backfill", "by the history's backfill"
     # Faxes stored before the portal kept timelines: their state as it stood then
     # (migration 0004), observed at their last status change.
-    EARLIER = "earlier", "before timelines were kept"
+    EARLIER = "earlier", "before the portal kept timelines"
 
 
 class FaxObservation(models.Model):

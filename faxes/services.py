@@ -170,6 +170,17 @@ def lookup_references(*, organization: Organization, references: list[str]) -> L
     return LookupResult(faxes=faxes, not_found=[r for r in references if r not in found])
 
 
+def lookup_fax(*, organization: Organization, fax: Fax) -> LookupResult:
+    """Ask the provider about one stored fax now: by its reference (Fax_Status), or, for a
+    fax sent without one, its whole day (All_Faxes_Status, the day in the connection's
+    zone, the provider's)."""
+    if fax.customer_field:
+        return lookup_references(organization=organization, references=[fax.customer_field])
+    connection = fax_connection(organization)
+    zone = connection.tzinfo if connection else organization.tzinfo
+    return lookup_day(organization=organization, day=fax.sent_at.astimezone(zone).date())
+
+
 def day_bounds(organization: Organization, day: date) -> tuple[datetime, datetime]:
     """Start and end of a day in the organization's time zone, as aware datetimes."""
     start = datetime.combine(day, time.min, tzinfo=organization.tzinfo)

@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('observed_at', models.DateTimeField()),
                 ('status', models.CharField(choices=[('QUEUED', 'Queued'), ('PROGRESS', 'In progress'), ('SENT', 'Sent'), ('FAILED', 'Failed')], max_length=10)),
                 ('try_count', models.PositiveSmallIntegerField()),
-                ('via', models.CharField(choices=[('sync', 'sync'), ('lookup', 'lookup'), ('backfill', 'backfill'), ('earlier', 'before timelines were kept')], max_length=10)),
+                ('via', models.CharField(choices=[('sync', 'by the sync'), ('lookup', 'by a lookup'), ('backfill', "by the history's backfill"), ('earlier', 'before the portal kept timelines')], max_length=10)),
                 ('fax', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='faxes.fax')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
             ],

@@ -24,6 +24,7 @@ KNOWN_SCOPED = {
     "messaging.Media", "messaging.WebhookEvent", "messaging.MessageSync",
     "contacts.Contact", "contacts.ContactNumber", "events.Event", "messaging.Label",
     "messaging.Note",
+    "faxes.FaxObservation", "faxes.FaxBackfill", "faxes.FaxBackfillDay",
 }
 
 

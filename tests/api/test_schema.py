@@ -16,6 +16,7 @@ ENDPOINTS = {
     "/api/v1/faxes/": {"get"},
     "/api/v1/faxes/{id}/": {"get"},
     "/api/v1/faxes/lookup/": {"get"},
+    "/api/v1/faxes/backfill/": {"get"},
     "/api/v1/messages/": {"get", "post"},
     "/api/v1/messages/{uuid}/": {"get", "delete"},
     "/api/v1/messages/{uuid}/media/{position}/": {"get"},
