@@ -3,6 +3,7 @@ the backfill of its past days (accounts sends the signal; it may not import faxe
 
 from django.conf import settings
 from django.dispatch import receiver
+from django.utils import timezone
 
 from accounts.connection_signals import connection_added
 from accounts.models import Connection
@@ -11,5 +12,9 @@ from faxes import backfill
 
 @receiver(connection_added, sender=Connection)
 def backfill_new_fax_connection(sender, connection, **kwargs):
+    """Its days are set at once (the pages show "history: 0 of 30 days fetched" from the
+    first minute) and fetched by the job cluster once the connection is committed."""
     if connection.kind == Connection.Kind.FAX:
-        backfill.queue(organization=connection.organization, days=settings.FAX_BACKFILL_DAYS)
+        backfill.start(organization=connection.organization, connection=connection,
+                       days=settings.FAX_BACKFILL_DAYS, now=timezone.now())
+        backfill.queue(organization=connection.organization)
