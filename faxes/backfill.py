@@ -131,6 +131,8 @@ def backfill_organization(*, organization: Organization, days: int | None = None
                 except IntegrityError:
                     continue  # stored meanwhile by an overlapping run
                 done += 1
+                if done == 1 and backfill.last_error:  # going again: no longer stopped
+                    _record(organization, last_error="", last_error_at=None)
     except AxionError as error:
         note_provider_failure(organization=organization, kind=Connection.Kind.FAX,
                               error=error)

@@ -239,3 +239,21 @@ def test_one_organizations_backfill_is_its_own(org, other_org, days):
     assert backfill.progress(org).total == 2
     with scopes_disabled():
         assert Fax.objects.filter(organization=other_org).count() == 3
+
+
+def test_a_resumed_backfill_is_no_longer_stopped_once_a_day_is_fetched(org, days,
+                                                                       monkeypatch):
+    connection_for(org)
+    days.failing = {the_days(5)[2]}
+    with pytest.raises(AxionError):
+        backfill_organization(organization=org, days=5)
+    days.failing.clear()
+    store, states = backfill.store_day, []
+
+    def store_and_look(**kwargs):
+        states.append(backfill.progress(org).state)
+        return store(**kwargs)
+
+    monkeypatch.setattr(backfill, "store_day", store_and_look)
+    backfill_organization(organization=org)
+    assert states == ["failed", "running", "running"]
