@@ -2,7 +2,6 @@
 organizations whose backfill never finished, and by `run_job backfill_faxes --days N`."""
 
 import io
-from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -19,12 +18,12 @@ from tests.faxes.recorded import FAX_URL
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2024, 3, 1, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
+def still(clock):
+    """At tests.clock.NOW, 2024-03-01 12:00 UTC."""
+    return clock
 
 
 @pytest.fixture

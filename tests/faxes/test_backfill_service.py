@@ -12,19 +12,19 @@ from faxes import backfill
 from faxes.backfill import backfill_organization
 from faxes.models import Fax, FaxBackfill, FaxBackfillDay, FaxObservation
 from faxes.services import day_bounds
+from tests.clock import NOW
 from tests.faxes.backfill_provider import day_provider
 from tests.faxes.factories import FaxFactory, connection_for
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2024, 3, 1, 15, 0, tzinfo=UTC)
 TODAY = date(2024, 3, 1)
 
 
 @pytest.fixture(autouse=True)
-def clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return time_machine
+def still(clock):
+    """At tests.clock.NOW, 2024-03-01 12:00 UTC, unless a test moves it."""
+    return clock
 
 
 @pytest.fixture
