@@ -18,12 +18,14 @@ def sync_faxes(organization_id: int | None = None, date: str | None = None) -> s
 
 
 def backfill_faxes(organization_id: int | None = None, days: int | None = None) -> str:
-    """Fetch the past days of faxes of one organization (the `days` days ending today, or
-    where its backfill stopped), or of every organization whose backfill never finished
-    (the schedule); "items" are the days fetched."""
+    """Fetch the past days of faxes: with `days`, the `days` days ending today (but for
+    those fetched before) of every organization with a fax connection, or of one; without,
+    where the backfill stopped, for one organization or for every one whose backfill never
+    finished (the schedule). "items" are the days fetched."""
+    resume_only = organization_id is None and days is None
     return for_each_organization(
         "backfill_faxes", Connection.Kind.FAX,
         lambda organization: backfill.backfill_organization(organization=organization,
                                                             days=days),
         organization_id=organization_id,
-        among=None if organization_id is not None else backfill.pending_organizations())
+        among=backfill.pending_organizations() if resume_only else None)

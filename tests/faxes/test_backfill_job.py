@@ -123,6 +123,16 @@ def test_run_job_takes_the_organization_and_the_days(org, other_org, days):
            "5 items" in output
 
 
+def test_run_job_with_days_but_no_organization_widens_every_organizations(org, other_org,
+                                                                          days):
+    connection_for(org)
+    connection_for(other_org)
+    backfill_faxes(organization_id=org.pk, days=2)  # finished
+    days.asked.clear()
+    run("--days", "3")
+    assert sorted(days.asked) == ["2024-02-28", "2024-02-28", "2024-02-29", "2024-03-01"]
+
+
 def test_run_job_refuses_days_that_are_not_a_count_of_days(org):
     with pytest.raises(CommandError, match="not a number of days"):
         run("--org", org.slug, "--days", "0")
