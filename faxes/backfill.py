@@ -160,11 +160,12 @@ def pending_organizations() -> QuerySet[Organization]:
 
 def queue(*, organization: Organization, days: int | None = None) -> None:
     """Run the organization's backfill in the job cluster once the current transaction
-    commits (at once outside one)."""
+    commits (at once outside one). A broker that is down loses only the head start: the
+    error is logged, and the job's schedule starts every backfill that never finished."""
     organization_id = organization.pk
     transaction.on_commit(lambda: async_task(
         TASK, organization_id=organization_id, days=days,
-        task_name=f"backfill_faxes for organization {organization_id}"))
+        task_name=f"backfill_faxes for organization {organization_id}"), robust=True)
 
 
 def retry(*, organization: Organization, actor, ip: str | None = None) -> None:

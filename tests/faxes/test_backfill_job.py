@@ -53,6 +53,20 @@ def test_adding_a_fax_connection_backfills_its_past_days(org, days, settings, al
     assert days.logins == 1
 
 
+def test_a_broker_that_is_down_does_not_undo_the_new_connection(
+        org, allowed, monkeypatch, django_capture_on_commit_callbacks):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("the broker is down")
+
+    monkeypatch.setattr("faxes.backfill.async_task", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        add_fax_connection(org)
+    with scopes_disabled():
+        assert Connection.objects.filter(organization=org, kind="fax").exists()
+        # Left for the schedule, which starts every backfill that never finished.
+        assert FaxBackfill.objects.get(organization=org).finished_at is None
+
+
 def test_changing_a_fax_connection_does_not_start_it_again(org, days, allowed,
                                                           django_capture_on_commit_callbacks):
     add_fax_connection(org)  # its backfill is not run: the callback is not executed here
