@@ -12,23 +12,13 @@ from accounts.models import Connection, JobState
 from accounts.services import save_connection
 from faxes.models import FaxBackfill
 from faxes.tasks import backfill_faxes
-from tests.faxes.backfill_provider import day_provider
 from tests.faxes.factories import connection_for
 from tests.faxes.recorded import FAX_URL
 
-pytestmark = pytest.mark.django_db
+# `days` (tests/faxes/conftest.py) answers All_Faxes_Status one fax a day; the clock stands
+# at tests.clock.NOW, 2024-03-01 12:00 UTC, unless a test moves it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-
-
-@pytest.fixture(autouse=True)
-def still(clock):
-    """At tests.clock.NOW, 2024-03-01 12:00 UTC."""
-    return clock
-
-
-@pytest.fixture
-def days(provider):
-    return day_provider(provider)
 
 
 @pytest.fixture

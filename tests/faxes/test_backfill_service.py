@@ -13,23 +13,13 @@ from faxes.backfill import backfill_organization
 from faxes.models import Fax, FaxBackfill, FaxBackfillDay, FaxObservation
 from faxes.services import day_bounds
 from tests.clock import NOW
-from tests.faxes.backfill_provider import day_provider
 from tests.faxes.factories import FaxFactory, connection_for
 
-pytestmark = pytest.mark.django_db
+# `days` (tests/faxes/conftest.py) answers All_Faxes_Status one fax a day; the clock stands
+# at tests.clock.NOW, 2024-03-01 12:00 UTC, unless a test moves it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 TODAY = date(2024, 3, 1)
-
-
-@pytest.fixture(autouse=True)
-def still(clock):
-    """At tests.clock.NOW, 2024-03-01 12:00 UTC, unless a test moves it."""
-    return clock
-
-
-@pytest.fixture
-def days(provider):
-    return day_provider(provider)
 
 
 def the_days(count: int, last: date = TODAY) -> list[str]:
