@@ -10,12 +10,15 @@ connection.recovered), so it says what happened here and imports none of them.
   it was failing since `failing_since` and no longer is; `reason` is "login_succeeded" (a
   login with its credentials worked) or "settings_changed" (an admin changed where or as
   whom the portal logs in, which clears the mark until the next call says otherwise).
+- `connection_added(sender=Connection, connection=...)`: a connection was created (not
+  changed), by its page, the admin or `connect_axion` (faxes starts its backfill).
 """
 
 from django.dispatch import Signal
 
 connection_failing = Signal()
 connection_recovered = Signal()
+connection_added = Signal()
 
 LOGIN_SUCCEEDED = "login_succeeded"
 SETTINGS_CHANGED = "settings_changed"

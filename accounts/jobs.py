@@ -103,14 +103,17 @@ def _record(organization: Organization, job_name: str, **values) -> None:
 
 
 def for_each_organization(job_name: str, kind: str | None, work, *,
-                          organization_id: int | None = None) -> str:
+                          organization_id: int | None = None, among=None) -> str:
     """Run `work(organization)` for every organization with a connection of `kind` (kind
-    None: every organization; or just one), each as its own `organization_work`: a slow run
-    is skipped rather than overlapped by the next, and one organization's failure does not
-    stop the others."""
+    None: every organization; or just one; `among`, a queryset of organizations, narrows
+    them to those it holds), each as its own `organization_work`: a slow run is skipped
+    rather than overlapped by the next, and one organization's failure does not stop the
+    others."""
     organizations = Organization.objects.filter(connections__kind=kind).distinct().order_by("pk")
     if kind is None:
         organizations = Organization.objects.order_by("pk")
+    if among is not None:
+        organizations = organizations.filter(pk__in=among.values("pk"))
     if organization_id is not None:
         organizations = organizations.filter(pk=organization_id)
     done, skipped, failed, total = 0, 0, 0, 0

@@ -15,6 +15,7 @@ from django.utils import timezone
 import axion
 from accounts.connection_signals import (
     SETTINGS_CHANGED,
+    connection_added,
     connection_failing,
     connection_recovered,
 )
@@ -234,6 +235,8 @@ def _store_connection(*, organization: Organization, kind: str, values: dict,
         connection.full_clean()
         created = connection.pk is None
         connection.save()
+        if created:
+            connection_added.send(sender=Connection, connection=connection)
         if was_failing_since is not None and connection.failing_since is None:
             connection_recovered.send(sender=Connection, connection=connection,
                                       failing_since=was_failing_since,

@@ -1,4 +1,5 @@
-"""REST API v1 of faxes: the stored history with its filters, one fax, and live lookups.
+"""REST API v1 of faxes: the stored history with its filters, one fax with its timeline,
+live lookups, and the progress of the backfill of past days.
 
 The list reads the database only (Fax.objects.matching, the history page's filters); the
 lookup asks the provider through faxes.services, like the lookup page.
@@ -16,9 +17,9 @@ from api.serializers import InputSerializer
 from api.views import OrganizationApiMixin
 from common.phone import normalize_number
 from contacts.api_fields import ContactRefField, PageContactsMixin
-from faxes import services
+from faxes import backfill, services
 from faxes.forms import lookup_days
-from faxes.models import Fax, FaxStatus
+from faxes.models import Fax, FaxObservation, FaxStatus
 
 
 def destination_of(fax: Fax) -> str:
@@ -41,6 +42,50 @@ class FaxSerializer(serializers.ModelSerializer):
             "sent_at": {"help_text": "When the fax was sent, per the provider."},
             "status_changed_at": {"help_text": "When the portal saw the status change."},
         }
+
+
+class ObservationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FaxObservation
+        fields = ["status", "try_count", "observed_at", "via"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "observed_at": {"help_text": "When the portal saw this status and try count."},
+            "via": {"help_text": "How: the periodic sync, a lookup, the backfill of past "
+                                 "days, or earlier (the fax's state when the portal began "
+                                 "keeping timelines)."},
+        }
+
+
+class FaxDetailSerializer(FaxSerializer):
+    timeline = ObservationSerializer(
+        many=True, read_only=True, source="observed",
+        help_text="Every status and try count the portal observed, oldest first.")
+
+    class Meta(FaxSerializer.Meta):
+        fields = [*FaxSerializer.Meta.fields, "timeline"]
+        read_only_fields = fields
+
+
+class BackfillSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=["not_started", "running", "failed", "finished"],
+        help_text="running: started, or waiting for the job's next run; failed: stopped by "
+                  "the provider's failure (the job's next run goes on where it stopped).")
+    days_fetched = serializers.IntegerField(source="fetched")
+    days_total = serializers.IntegerField(source="total")
+    first_day = serializers.DateField(source="backfill.first_day", allow_null=True,
+                                      default=None,
+                                      help_text="The oldest day, in the fax connection's zone.")
+    last_day = serializers.DateField(source="backfill.last_day", allow_null=True, default=None)
+    started_at = serializers.DateTimeField(source="backfill.started_at", allow_null=True,
+                                           default=None)
+    finished_at = serializers.DateTimeField(source="backfill.finished_at", allow_null=True,
+                                            default=None)
+    last_error = serializers.CharField(source="backfill.last_error", allow_blank=True,
+                                       default="")
+    last_error_at = serializers.DateTimeField(source="backfill.last_error_at", allow_null=True,
+                                              default=None)
 
 
 class FaxFilterSerializer(InputSerializer):
@@ -107,7 +152,7 @@ class FaxLookupResultSerializer(serializers.Serializer):
 
 @extend_schema_view(
     list=extend_schema(summary="Faxes, newest first"),
-    retrieve=extend_schema(summary="One fax", parameters=[ID_PARAMETER]),
+    retrieve=extend_schema(summary="One fax, with its timeline", parameters=[ID_PARAMETER]),
 )
 class FaxViewSet(OrganizationApiMixin, PageContactsMixin, viewsets.ReadOnlyModelViewSet):
     """The organization's faxes as the portal stores them (synced every few minutes)."""
@@ -121,6 +166,14 @@ class FaxViewSet(OrganizationApiMixin, PageContactsMixin, viewsets.ReadOnlyModel
 
     def get_queryset(self):
         return Fax.objects.none() if self.schema_only else Fax.objects.all()
+
+    def get_serializer_class(self):
+        return FaxDetailSerializer if self.action == "retrieve" else FaxSerializer
+
+    def get_object(self):
+        fax = super().get_object()
+        fax.observed = services.timeline(fax)
+        return fax
 
     def list(self, request, *args, **kwargs):
         filters = self.query()
@@ -155,3 +208,13 @@ class FaxViewSet(OrganizationApiMixin, PageContactsMixin, viewsets.ReadOnlyModel
         return Response(FaxLookupResultSerializer(
             {"faxes": result.faxes, "not_found": result.not_found},
             context=self.contacts_context(result.faxes)).data)
+
+    @extend_schema(
+        summary="The backfill of past days",
+        description="The fetch of the past days of faxes that starts when a fax connection "
+                    "is added: one call to the provider per day, never a day twice.",
+        responses={200: BackfillSerializer},
+    )
+    @action(detail=False, url_path="backfill", pagination_class=None)
+    def backfill_progress(self, request):
+        return Response(BackfillSerializer(backfill.progress(self.organization)).data)

@@ -1,6 +1,7 @@
 """Faxes the portal has seen, and the state of each organization's fax sync."""
 
 import hashlib
+from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
@@ -111,3 +112,90 @@ class FaxSync(SyncOutcome):
     def __str__(self):
         return f"Fax sync of {self.organization_id}"
 
+
+
+class ObservedVia(models.TextChoices):
+    """How the portal came to see a fax's state."""
+
+    SYNC = "sync", "by the sync"
+    LOOKUP = "lookup", "by a lookup"
+    BACKFILL = "backfill", "by the history's backfill"
+    # Faxes stored before the portal kept timelines: their state as it stood then
+    # (migration 0004), observed at their last status change.
+    EARLIER = "earlier", "before the portal kept timelines"
+
+
+class FaxObservation(models.Model):
+    """What the portal observed of a fax: its status and try count at one moment, written
+    when the fax is first seen and whenever either changes (faxes.services.upsert_faxes).
+    A fax's observations, oldest first, are its timeline."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # Indexed by the timeline's index below, which starts with the fax.
+    fax = models.ForeignKey(Fax, on_delete=models.CASCADE, related_name="observations",
+                            db_index=False)
+    observed_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=FaxStatus.choices)
+    try_count = models.PositiveSmallIntegerField()
+    via = models.CharField(max_length=10, choices=ObservedVia.choices)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        indexes = [
+            # A fax's timeline, oldest first, read through this index alone.
+            models.Index(fields=["fax", "observed_at", "id"], name="fax_observation_timeline"),
+        ]
+
+    def __str__(self):
+        return f"{self.status} (try {self.try_count}) at {self.observed_at} via {self.via}"
+
+
+class FaxBackfill(models.Model):
+    """The organization's fetch of its past days of faxes (one All_Faxes_Status per day):
+    which days it covers, when it started and finished, and the last error. The days
+    fetched are its `FaxBackfillDay`s."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE,
+                                        related_name="+")
+    first_day = models.DateField(help_text="The oldest day to fetch (the connection's zone)")
+    last_day = models.DateField(help_text="The newest day to fetch")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    def __str__(self):
+        return f"Fax backfill of {self.organization_id}: {self.first_day} to {self.last_day}"
+
+    @property
+    def total_days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    def days(self) -> list:
+        """Its days, newest first: the most recent history is the most useful, and arrives
+        first."""
+        return [self.last_day - timedelta(days=n) for n in range(self.total_days)]
+
+
+class FaxBackfillDay(models.Model):
+    """One day the backfill fetched: never a day twice (the unique constraint), so a run
+    that stopped resumes at the first day not fetched."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
+    day = models.DateField()
+    fetched_at = models.DateTimeField()
+    faxes = models.PositiveIntegerField(help_text="Faxes the provider listed that day")
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "day"], name="one_fetch_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.faxes} faxes"

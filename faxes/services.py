@@ -24,7 +24,7 @@ from axion.wording import describe_provider_error
 from charts.services import recount_fax_days
 from events import payloads as event_payloads
 from events.services import emit_many
-from faxes.models import Fax, FaxStatus, FaxSync, fax_identity
+from faxes.models import Fax, FaxObservation, FaxStatus, FaxSync, ObservedVia, fax_identity
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +61,16 @@ def fax_connection(organization: Organization) -> Connection | None:
 
 
 def upsert_faxes(*, organization: Organization, records: Iterable[FaxRecord],
-                 seen_at: datetime | None = None) -> list[Fax]:
-    """Store what the provider said: new faxes are added, known ones updated in place.
+                 seen_at: datetime | None = None, via: str = ObservedVia.SYNC) -> list[Fax]:
+    """Store what the provider said: new faxes are added, known ones updated in place, and
+    each fax seen for the first time or with a new status or try count gets an observation
+    (its timeline) saying how it was seen (`via`: sync, lookup or backfill).
 
-    One query reads the known rows, one inserts the new ones and one updates the changed
-    ones, whatever the number of records. Returns the rows in the records' order.
+    One query reads the known rows, one inserts the new ones, one updates the changed ones
+    and one inserts the observations, whatever the number of records, all in one
+    transaction with the events. Faxes a backfill sees for the first time are history, not
+    news: they emit no event (a known fax whose status a backfill finds changed does).
+    Returns the rows in the records' order.
     """
     seen_at = seen_at or timezone.now()
     by_identity: dict[str, FaxRecord] = {}
@@ -77,6 +82,7 @@ def upsert_faxes(*, organization: Organization, records: Iterable[FaxRecord],
     with organization_scope(organization), transaction.atomic():
         known = {fax.identity: fax for fax in Fax.objects.filter(identity__in=by_identity)}
         new, changed = [], []
+        observed = []  # faxes whose status and try count are new to the portal
         status_changes = []  # (fax, previous status or None): fax.status_changed
         for key, record in by_identity.items():
             fax = known.get(key)
@@ -89,12 +95,14 @@ def upsert_faxes(*, organization: Organization, records: Iterable[FaxRecord],
                           try_count=record.try_count, first_seen_at=seen_at,
                           last_seen_at=seen_at, status_changed_at=seen_at)
                 new.append(fax)
+                observed.append(fax)
                 known[key] = fax
-                if event_payloads.is_news(record.time, seen_at):  # not a backfill's history
+                if via != ObservedVia.BACKFILL and event_payloads.is_news(record.time, seen_at):
                     status_changes.append((fax, None))
                 continue
             if fax.status != record.status or fax.try_count != record.try_count:
                 fax.status_changed_at = seen_at
+                observed.append(fax)
             if fax.status != record.status:
                 status_changes.append((fax, fax.status))
             fax.status, fax.try_count, fax.pages = record.status, record.try_count, record.pages
@@ -106,9 +114,19 @@ def upsert_faxes(*, organization: Organization, records: Iterable[FaxRecord],
                                 unique_fields=["organization", "identity"],
                                 update_fields=list(UPDATED_FIELDS))
         Fax.objects.bulk_update(changed, list(UPDATED_FIELDS))
+        FaxObservation.objects.bulk_create([
+            FaxObservation(organization=organization, fax=fax, observed_at=seen_at,
+                           status=fax.status, try_count=fax.try_count, via=via)
+            for fax in observed])
         emit_many(organization=organization,
                   events=event_payloads.fax_status_events(status_changes))
     return [known[key] for key in by_identity]
+
+
+def timeline(fax: Fax) -> list[FaxObservation]:
+    """Every status and try count the portal observed of the fax, oldest first (one read
+    of the index fax_observation_timeline)."""
+    return list(FaxObservation.objects.filter(fax=fax).order_by("observed_at", "id"))
 
 
 def _client(organization: Organization) -> FaxClient | None:
@@ -148,9 +166,20 @@ def lookup_references(*, organization: Organization, references: list[str]) -> L
     except AxionError as error:
         return LookupResult(faxes=_known_faxes(organization, customer_field__in=references),
                             error=_provider_failed(organization, error), failure=error)
-    faxes = upsert_faxes(organization=organization, records=records)
+    faxes = upsert_faxes(organization=organization, records=records, via=ObservedVia.LOOKUP)
     found = {fax.customer_field for fax in faxes}
     return LookupResult(faxes=faxes, not_found=[r for r in references if r not in found])
+
+
+def lookup_fax(*, organization: Organization, fax: Fax) -> LookupResult:
+    """Ask the provider about one stored fax now: by its reference (Fax_Status), or, for a
+    fax sent without one, its whole day (All_Faxes_Status, the day in the connection's
+    zone, the provider's)."""
+    if fax.customer_field:
+        return lookup_references(organization=organization, references=[fax.customer_field])
+    connection = fax_connection(organization)
+    zone = connection.tzinfo if connection else organization.tzinfo
+    return lookup_day(organization=organization, day=fax.sent_at.astimezone(zone).date())
 
 
 def day_bounds(organization: Organization, day: date) -> tuple[datetime, datetime]:
@@ -172,7 +201,7 @@ def lookup_day(*, organization: Organization, day: date) -> LookupResult:
     except AxionError as error:
         return LookupResult(faxes=_known_faxes(organization, sent_at__gte=start, sent_at__lt=end),
                             error=_provider_failed(organization, error), failure=error)
-    faxes = upsert_faxes(organization=organization, records=records)
+    faxes = upsert_faxes(organization=organization, records=records, via=ObservedVia.LOOKUP)
     return LookupResult(faxes=sorted(faxes, key=lambda f: f.sent_at, reverse=True))
 
 
@@ -217,7 +246,8 @@ def sync_organization(*, organization: Organization, day: date | None = None,
         with client:
             for each in days:
                 seen += len(upsert_faxes(organization=organization,
-                                         records=client.all_faxes(each), seen_at=now))
+                                         records=client.all_faxes(each), seen_at=now,
+                                         via=ObservedVia.SYNC))
     except AxionError as error:
         record_sync(organization=organization, error=_provider_failed(organization, error),
                     now=now)

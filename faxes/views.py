@@ -7,17 +7,20 @@ once (contacts.names.contacts_by_number): one query whatever the number of rows.
 import csv
 from itertools import islice
 
+from django.contrib import messages
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from accounts.models import Connection
-from accounts.tenancy import member_required, organization_scope
+from accounts.models import Connection, Role
+from accounts.tenancy import member_required, organization_scope, role_required
+from common.addresses import client_ip
 from common.pagination import keyset_page
 from common.phone import is_us_number
 from common.spreadsheets import spreadsheet_row
 from contacts.names import contacts_by_number
-from faxes import services
+from faxes import backfill, services
 from faxes.forms import FaxFilterForm, LookupForm
 from faxes.models import Fax, FaxSync
 
@@ -99,9 +102,42 @@ def fax_lookup(request):
 
 @member_required
 def fax_detail(request, pk):
-    """One fax: its fields and the contact of its destination."""
+    """One fax: its fields, the contact of its destination, and its timeline (a constant
+    number of queries, however long the timeline)."""
     fax = get_object_or_404(Fax, pk=pk)
-    return render(request, "faxes/fax_detail.html", {"fax": fax, **destinations([fax])})
+    return render(request, "faxes/fax_detail.html",
+                  {"fax": fax, "timeline": services.timeline(fax), **destinations([fax])})
+
+
+@require_POST
+@role_required(Role.AGENT)
+def fax_refresh(request, pk):
+    """"Look up at Axion now": what the provider says of the fax is stored (observed via
+    lookup) and the page shows it."""
+    fax = get_object_or_404(Fax, pk=pk)
+    result = services.lookup_fax(organization=request.organization, fax=fax)
+    if result.error:
+        messages.error(request, result.error)
+    elif result.not_found:
+        messages.warning(request, "Axion knows no fax with this reference any more: the "
+                                  "page shows what the portal saw last.")
+    else:
+        fax.refresh_from_db()
+        messages.success(request, f"Axion says: {fax.get_status_display().lower()}, "
+                                  f"{fax.try_count} of {fax.MAX_TRIES} tries.")
+    return redirect("fax_detail", pk=fax.pk)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def backfill_retry(request):
+    """Retry a backfill that stopped: a run is queued that resumes at the first day not
+    fetched."""
+    backfill.retry(organization=request.organization, actor=request.user,
+                   ip=client_ip(request))
+    messages.success(request, "The fetch of the fax history goes on in a moment.")
+    return redirect("connections" if request.POST.get("back") == "connections"
+                    else "fax_list")
 
 
 # Numbers as stored (E.164 for US numbers), for other systems to read; "contact" is the

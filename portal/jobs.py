@@ -15,7 +15,7 @@ from django_q.models import Schedule
 from accounts.tasks import renew_tokens
 from charts.tasks import count_activity, recount_activity_window
 from fax_alerts.tasks import check_fax_alerts
-from faxes.tasks import sync_faxes
+from faxes.tasks import backfill_faxes, sync_faxes
 from messaging.tasks import (
     archive_media,
     process_webhook_events,
@@ -41,6 +41,8 @@ class Job:
     per_organization: bool = True
     # Whether the function takes `date=` (YYYY-MM-DD) to work on one day.
     by_day: bool = False
+    # Whether the function takes `days=` (a number of past days to work on).
+    by_days: bool = False
 
     @property
     def minutes(self) -> int:
@@ -59,6 +61,10 @@ JOBS = [
     Job("sync_faxes", sync_faxes, "FAX_SYNC_MINUTES",
         "Fetch today's faxes (and yesterday's early in the day) for every organization, "
         "and refresh faxes that are not final yet.", by_day=True),
+    Job("backfill_faxes", backfill_faxes, "FAX_BACKFILL_MINUTES",
+        "Fetch the past FAX_BACKFILL_DAYS days of faxes (one call per day, never a day twice) "
+        "for organizations whose backfill never finished; started when a fax connection is "
+        "added.", by_days=True),
     Job("process_webhook_events", process_webhook_events,
         "WEBHOOK_PROCESS_MINUTES",
         "Process stored webhook events left pending (a worker was down) or failed earlier."),

@@ -208,6 +208,10 @@ SANDBOX_ADVANCE_MINUTES = env.int("SANDBOX_ADVANCE_MINUTES", default=1)
 FAX_SYNC_MINUTES = env.int("FAX_SYNC_MINUTES", default=5)
 # Until this hour (connection's time zone), the fax sync fetches yesterday as well.
 FAX_SYNC_YESTERDAY_HOURS = env.int("FAX_SYNC_YESTERDAY_HOURS", default=3)
+# Days of fax history fetched when a fax connection is added (faxes/backfill.py), and how
+# often the job starts or resumes the backfills that never finished.
+FAX_BACKFILL_DAYS = env.int("FAX_BACKFILL_DAYS", default=30)
+FAX_BACKFILL_MINUTES = env.int("FAX_BACKFILL_MINUTES", default=15)
 SMS_SYNC_MINUTES = env.int("SMS_SYNC_MINUTES", default=2)
 SMS_SYNC_BACKFILL_DAYS = env.int("SMS_SYNC_BACKFILL_DAYS", default=30)
 SMS_SYNC_OVERLAP_MINUTES = env.int("SMS_SYNC_OVERLAP_MINUTES", default=10)

@@ -27,7 +27,8 @@ KNOWN_SCOPED = {
     "messaging.Note", "optouts.OptOut", "message_templates.MessageTemplate",
     "charts.FaxDay", "charts.FaxDestinationDay", "charts.FailingDestination",
     "charts.MessageDay", "fax_alerts.Watch", "fax_alerts.AlertRule", "fax_alerts.Alert",
-    "fax_alerts.Attention",
+    "fax_alerts.Attention", "faxes.FaxObservation", "faxes.FaxBackfill",
+    "faxes.FaxBackfillDay",
 }
 
 

@@ -22,6 +22,7 @@ ENDPOINTS = {
     "/api/v1/fax-watches/{id}/": {"delete"},
     "/api/v1/fax-alert-rules/": {"get", "post"},
     "/api/v1/fax-alert-rules/{id}/": {"get", "patch", "delete"},
+    "/api/v1/faxes/backfill/": {"get"},
     "/api/v1/messages/": {"get", "post"},
     "/api/v1/messages/{uuid}/": {"get", "delete", "patch"},
     "/api/v1/messages/{uuid}/resend/": {"post"},

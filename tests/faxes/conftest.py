@@ -5,6 +5,7 @@ import pytest
 
 import axion
 from axion.fax import FaxClient
+from tests.faxes.backfill_provider import day_provider
 from tests.faxes.factories import connection_for
 
 
@@ -47,3 +48,9 @@ def opened_clients(monkeypatch, no_backoff):
     monkeypatch.setattr(axion, "client_for", recording_clients)
     monkeypatch.setattr(FaxClient, "close", close)
     return opened
+
+
+@pytest.fixture
+def days(provider):
+    """The provider answering All_Faxes_Status with one fax a day (the backfill's tests)."""
+    return day_provider(provider)

@@ -35,7 +35,7 @@ def test_a_fax_has_snake_case_fields_and_utc_times(org, api):
     assert body["status"] == "SENT"
     assert set(body) == {"id", "customer_field", "source_number", "destination_number",
                          "contact", "sent_at", "pages", "status", "try_count",
-                         "first_seen_at", "last_seen_at", "status_changed_at"}
+                         "first_seen_at", "last_seen_at", "status_changed_at", "timeline"}
 
 
 def test_times_are_utc_for_a_session_in_another_time_zone(org, viewer_client):

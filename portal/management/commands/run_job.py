@@ -18,8 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--org", metavar="SLUG", help="only this organization")
         parser.add_argument("--date", metavar="YYYY-MM-DD",
                             help="the day to fetch (jobs that work by day, such as sync_faxes)")
+        parser.add_argument("--days", metavar="N", type=int,
+                            help="how many past days, today included (jobs that take it, such "
+                                 "as backfill_faxes)")
 
-    def handle(self, *args, name, org, date, **options):
+    def handle(self, *args, name, org, date, days, **options):
         job = job_named(name)
         kwargs = {}
         if org:
@@ -36,5 +39,11 @@ class Command(BaseCommand):
                 kwargs["date"] = datetime.date.fromisoformat(date).isoformat()
             except ValueError:
                 raise CommandError(f"--date {date!r} is not a date as YYYY-MM-DD.") from None
+        if days is not None:
+            if not job.by_days:
+                raise CommandError(f"{name} does not take --days.")
+            if not 1 <= days <= 3660:
+                raise CommandError(f"--days {days} is not a number of days from 1 to 3660.")
+            kwargs["days"] = days
         result = job.task(**kwargs)
         self.stdout.write(self.style.SUCCESS(f"{name}: {result}"))
