@@ -17,7 +17,7 @@ from common.phone import display_number
 from common.refusals import Refused
 from contacts.names import contacts_by_number
 from events import payloads as event_payloads
-from events.services import emit
+from events.services import emit, emit_many
 from optouts.models import OptOut, OptOutSource
 
 OPTED_OUT = "opted_out"
@@ -136,5 +136,46 @@ def opt_in(*, organization: Organization, number: str, source: str,
     return True
 
 
+IMPORT_CHUNK = 1000
+
+
+def numbers_on_list(*, organization: Organization, numbers: Iterable[str]) -> set[str]:
+    """Which of `numbers` are on the list, read a chunk at a time (an import's thousands)."""
+    numbers, found = list(numbers), set()
+    with organization_scope(organization):
+        for start in range(0, len(numbers), IMPORT_CHUNK):
+            found |= set(OptOut.objects.filter(number__in=numbers[start:start + IMPORT_CHUNK])
+                         .values_list("number", flat=True))
+    return found
+
+
+def import_opt_outs(*, organization: Organization, entries: dict[str, str],
+                    user: User | None, actor_label: str = "", ip: str | None = None,
+                    now=None) -> int:
+    """Put the numbers of `entries` ({E.164: note}) on the list, source import; numbers
+    already there keep their opt-out. One audit entry for the import, a contact.opted_out
+    event per number added. Returns how many were added."""
+    now = now or timezone.now()
+    with organization_scope(organization), transaction.atomic():
+        known = numbers_on_list(organization=organization, numbers=entries)
+        new = [number for number in entries if number not in known]
+        OptOut.objects.bulk_create(
+            [OptOut(organization=organization, number=number, source=OptOutSource.IMPORT,
+                    note=entries[number][:200], created_by=user, created_at=now)
+             for number in new], ignore_conflicts=True, batch_size=IMPORT_CHUNK)
+        contacts = {}
+        for start in range(0, len(new), IMPORT_CHUNK):
+            contacts |= contacts_by_number(new[start:start + IMPORT_CHUNK])
+        emit_many(organization=organization, events=[event_payloads.opt_out_event(
+            opted_out=True, number=number, source=OptOutSource.IMPORT, keyword="", at=now,
+            contacts=contacts) for number in new])
+    audit(organization=organization, action="optout.imported", actor=user,
+          actor_label=actor_label, target=f"{len(new)} numbers", ip=ip,
+          detail={"added": len(new), "already": len(entries) - len(new),
+                  "first": new[:20]})
+    return len(new)
+
+
 __all__ = ["OPTED_OUT", "OptOutSource", "OptedOut", "how_opted_out", "opt_in", "opt_out",
-           "opt_outs_of", "opted_out_numbers", "refuse_opted_out"]
+           "opt_outs_of", "opted_out_numbers", "import_opt_outs", "numbers_on_list",
+           "refuse_opted_out"]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("faxes/", include("faxes.urls")),
     path("messaging/", include("messaging.urls")),
     path("contacts/", include("contacts.urls")),
+    path("opt-outs/", include("optouts.urls")),
     path("operations/", include("operations.urls")),
     path("notifications/", include("notifications.urls")),
     path("organization/webhooks/", include("webhooks_out.urls")),
