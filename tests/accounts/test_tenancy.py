@@ -23,7 +23,7 @@ KNOWN_SCOPED = {
     "messaging.MessagingNumber", "messaging.Conversation", "messaging.Message",
     "messaging.Media", "messaging.WebhookEvent", "messaging.MessageSync",
     "contacts.Contact", "contacts.ContactNumber", "events.Event", "messaging.Label",
-    "messaging.Note", "optouts.OptOut",
+    "messaging.Note", "optouts.OptOut", "optouts.KeywordReplies", "optouts.InboundKeyword",
 }
 
 
