@@ -22,6 +22,7 @@ from messaging.tasks import (
 )
 from notifications.tasks import send_notification_emails
 from operations import registry as operations_registry
+from optouts.tasks import send_pending_keyword_replies
 from portal.models import Heartbeat
 from portal.tasks import CLUSTER, heartbeat
 from sandbox.tasks import advance_due_messages
@@ -79,6 +80,9 @@ JOBS = [
     Job("prune_webhook_deliveries", prune_webhook_deliveries, "WEBHOOK_PRUNE_MINUTES",
         "Delete finished webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS, "
         "with their attempts (unfinished ones stay)."),
+    Job("send_keyword_replies", send_pending_keyword_replies, "KEYWORD_REPLY_MINUTES",
+        "Send answers to STOP, START and HELP whose job was lost, while they are news "
+        "(optouts/tasks.py)."),
     Job("sandbox_advance", advance_due_messages, "SANDBOX_ADVANCE_MINUTES",
         "Sandbox: move due outbound messages from QUEUED to SENT/FAILED and notify.",
         per_organization=False),

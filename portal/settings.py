@@ -216,6 +216,7 @@ TOKEN_RENEW_DAYS = env.int("TOKEN_RENEW_DAYS", default=5)
 WEBHOOK_DELIVERY_MINUTES = env.int("WEBHOOK_DELIVERY_MINUTES", default=1)
 # Notification e-mails: immediate ones go out at the next run, digests when due.
 NOTIFICATION_EMAIL_MINUTES = env.int("NOTIFICATION_EMAIL_MINUTES", default=1)
+KEYWORD_REPLY_MINUTES = env.int("KEYWORD_REPLY_MINUTES", default=5)
 
 # Webhooks are unsigned: confirm each newSMS and updatedSMS with getSMS by its uuid first.
 WEBHOOK_CONFIRM_NEW_SMS = env.bool("WEBHOOK_CONFIRM_NEW_SMS", default=True)

@@ -13,7 +13,7 @@ from messaging.models import EventState, MessageStatus, WebhookEvent
 from messaging.tasks import process_webhook_events, sync_messages
 from optouts.models import InboundKeyword, KeywordReplies, OptOut, ReplyState
 from optouts.services import opted_out_numbers
-from optouts.tasks import send_keyword_reply
+from optouts.tasks import send_keyword_reply, send_pending_keyword_replies
 from tests.clock import NOW
 from tests.messaging.factories import MessagingNumberFactory
 from tests.messaging.provider import OTHER, OWN, answer, message, messages_reply, new_sms, sent
@@ -191,3 +191,22 @@ def test_the_reply_job_run_again_sends_nothing_more(org, receive, takes_sends):
         InboundKeyword.objects.filter(pk=row.pk).update(reply_state=ReplyState.PENDING)
     send_keyword_reply(row.pk)
     assert len(replies(takes_sends)) == 1
+
+
+def test_a_reply_whose_job_was_lost_is_sent_by_the_periodic_run(org, takes_sends, clock):
+    record_messages(organization=org, incoming=[inbound("HELP")])  # its job never runs
+    send_pending_keyword_replies()
+    assert replies(takes_sends) == []  # its own job may still be on its way
+    clock.shift(120)
+    send_pending_keyword_replies()
+    send_pending_keyword_replies()
+    assert len(replies(takes_sends)) == 1
+
+
+def test_a_lost_reply_is_not_sent_once_it_is_no_longer_news(org, takes_sends, clock):
+    record_messages(organization=org, incoming=[inbound("HELP")])
+    clock.shift(7 * 3600)
+    send_pending_keyword_replies()
+    assert replies(takes_sends) == []
+    with scopes_disabled():
+        assert InboundKeyword.objects.get().reply_state == ReplyState.NOT_SENT
