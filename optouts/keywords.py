@@ -38,9 +38,9 @@ def _ignored(character: str) -> bool:
     return character.isspace() or category[0] in "ZPS" or category in ("Cc", "Cf")
 
 
-def keyword_of(text: str | None) -> Keyword | None:
-    """The keyword that `text` is, as a whole message; None for anything else, an empty
-    text (a picture sent alone) included."""
+def keyword_word(text: str | None) -> str | None:
+    """The keyword that `text` is, as a whole message, upper case ("STOP"); None for
+    anything else, an empty text (a picture sent alone) included."""
     if not text:
         return None
     # NFKC makes full-width and other compatibility forms plain ("ＳＴＯＰ！" is "STOP!").
@@ -50,5 +50,11 @@ def keyword_of(text: str | None) -> Keyword | None:
         start += 1
     while end > start and _ignored(text[end - 1]):
         end -= 1
-    word = text[start:end]
-    return _WORDS.get(word.casefold())
+    word = text[start:end].casefold()
+    return word.upper() if word in _WORDS else None
+
+
+def keyword_of(text: str | None) -> Keyword | None:
+    """The kind of keyword that `text` is, as a whole message; None for anything else."""
+    word = keyword_word(text)
+    return _WORDS[word.casefold()] if word else None

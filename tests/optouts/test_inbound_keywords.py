@@ -210,3 +210,25 @@ def test_a_lost_reply_is_not_sent_once_it_is_no_longer_news(org, takes_sends, cl
     assert replies(takes_sends) == []
     with scopes_disabled():
         assert InboundKeyword.objects.get().reply_state == ReplyState.NOT_SENT
+
+
+def test_yes_from_a_number_that_had_not_opted_out_is_an_answer_not_a_keyword(
+        org, receive, takes_sends):
+    receive(inbound("Yes"))
+    assert replies(takes_sends) == []
+    with scopes_disabled():
+        assert InboundKeyword.objects.get().reply_state == ReplyState.NOT_SENT
+
+
+def test_yes_from_a_number_that_opted_out_opts_it_back_in(org, receive, takes_sends):
+    receive(inbound("STOP", "in-1", at=NOW - timedelta(days=3)))
+    receive(inbound("yes", "in-2"))
+    assert not opted_out(org)
+    [(_, _, text)] = replies(takes_sends)
+    assert text.startswith("You are resubscribed")
+
+
+def test_start_is_confirmed_even_from_a_number_that_had_not_opted_out(org, receive,
+                                                                      takes_sends):
+    receive(inbound("START"))
+    assert len(replies(takes_sends)) == 1

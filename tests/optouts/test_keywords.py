@@ -3,7 +3,14 @@ ignored, as carriers match STOP, START and HELP."""
 
 import pytest
 
-from optouts.keywords import HELP_WORDS, OPT_IN_WORDS, OPT_OUT_WORDS, Keyword, keyword_of
+from optouts.keywords import (
+    HELP_WORDS,
+    OPT_IN_WORDS,
+    OPT_OUT_WORDS,
+    Keyword,
+    keyword_of,
+    keyword_word,
+)
 
 
 @pytest.mark.parametrize("word", OPT_OUT_WORDS)
@@ -56,3 +63,8 @@ def test_a_long_message_is_not_a_keyword():
 
 def test_words_far_after_stop_still_prevent_a_match():
     assert keyword_of("STOP" + " " * 500 + "please") is None
+
+
+def test_the_word_matched_is_given_in_upper_case():
+    assert keyword_word(" ｙｅｓ! ") == "YES"
+    assert keyword_word("yes please") is None
