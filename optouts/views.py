@@ -1,11 +1,8 @@
 """The opt-out list (owners and admins): search, add, remove, CSV export and import; and
 what each messaging number answers to STOP, START and HELP."""
 
-import csv
-
 from django.contrib import messages
 from django.core import signing
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,7 +12,7 @@ from accounts.tenancy import organization_scope, role_required
 from common.addresses import client_ip
 from common.pagination import keyset_page
 from common.phone import display_number
-from common.spreadsheets import spreadsheet_row
+from common.spreadsheets import csv_download
 from contacts.names import contacts_by_number
 from messaging.models import MessagingNumber
 from optouts import imports, replies, services
@@ -84,15 +81,9 @@ def opt_out_remove(request, pk):
 EXPORT_COLUMNS = ["number", "opted_out_at", "source", "keyword", "note", "added_by"]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _export_rows(organization):
-    writer = csv.writer(_Echo())
     tz = organization.tzinfo
-    yield writer.writerow(EXPORT_COLUMNS)
+    yield EXPORT_COLUMNS
     # The response streams after the middleware has left the request's scope.
     with organization_scope(organization):
         after = 0
@@ -103,20 +94,16 @@ def _export_rows(organization):
                 return
             after = batch[-1].pk
             for row in batch:
-                yield writer.writerow(spreadsheet_row([
-                    row.number, row.created_at.astimezone(tz).isoformat(), row.source,
-                    row.keyword, row.note,
-                    row.created_by.get_username() if row.created_by else ""]))
+                yield [row.number, row.created_at.astimezone(tz).isoformat(), row.source,
+                       row.keyword, row.note,
+                       row.created_by.get_username() if row.created_by else ""]
 
 
 @may_administer
 def opt_out_export(request):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(_export_rows(request.organization),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="opt-outs-{request.organization.slug}-{stamp}.csv"')
-    return response
+    return csv_download(_export_rows(request.organization),
+                        filename=f"opt-outs-{request.organization.slug}-{stamp}.csv")
 
 
 # --- Import: upload and dry run, then confirm -------------------------------------------
