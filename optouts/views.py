@@ -17,12 +17,13 @@ from contacts.names import contacts_by_number
 from messaging.models import MessagingNumber
 from optouts import imports, replies, services
 from optouts.forms import AddOptOutForm, ImportForm, RemoveOptOutForm, RepliesForm, SearchForm
-from optouts.models import OptOut, OptOutSource
+from optouts.models import InboundKeyword, OptOut, OptOutSource
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 2000
 IMPORT_SALT = "optouts.import"
 IMPORT_HOURS = 1
+RECENT_KEYWORDS = 20
 may_administer = role_required(Role.ADMIN)
 
 
@@ -166,5 +167,9 @@ def number_replies(request, pk):
                              **{name: form.cleaned_data[name] for name in replies.FIELDS.values()})
         messages.success(request, f"{display_number(number.number)}: keyword replies saved.")
         return redirect("number_replies", pk=number.pk)
-    return render(request, "optouts/replies.html", {"number": number, "form": form},
-                  status=400 if form.errors else 200)
+    recent = list(InboundKeyword.objects.filter(own_number=number)
+                  .order_by("-sent_at", "-id")[:RECENT_KEYWORDS])
+    return render(request, "optouts/replies.html", {
+        "number": number, "form": form, "recent": recent,
+        "contacts": contacts_by_number(row.number for row in recent)},
+        status=400 if form.errors else 200)

@@ -1,14 +1,18 @@
 """Each number's replies to STOP, START and HELP: admins edit them on a page linked from the
 number's; blank is the default, which names the organization."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEntry
+from messaging.ingest import IncomingMessage, record_messages
 from optouts.keywords import Keyword
 from optouts.models import KeywordReplies
 from optouts.replies import reply_text
+from tests.clock import NOW
 
 
 def test_the_numbers_page_links_to_its_replies(owner_client, number):
@@ -49,3 +53,14 @@ def test_agents_and_viewers_may_not_change_them(request, member, number):
 
 def test_another_organizations_number_is_a_404(outsider_client, number):
     assert outsider_client.get(reverse("number_replies", args=[number.pk])).status_code == 404
+
+
+def test_the_page_lists_the_keywords_received_and_their_replies(owner_client, org, number,
+                                                                takes_sends):
+    record_messages(organization=org, incoming=[IncomingMessage(
+        uuid="in-1", own_number=number.number, source="+13105550142",
+        destinations=[number.number], text="STOP", status="RECEIVED",
+        sent_at=NOW - timedelta(days=2))])
+    page = owner_client.get(reverse("number_replies", args=[number.pk])).content.decode()
+    assert "(310) 555-0142" in page
+    assert "Received before the portal saw it (history)" in page
