@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.tenancy import member_required, organization_scope, role_required
 from common.addresses import client_ip
-from common.pagination import keyset_page
+from common.pagination import batches_by_id, keyset_page
 from common.phone import display_number, parse_us_number
 from common.spreadsheets import csv_download
 from contacts import imports, services
@@ -149,14 +149,8 @@ def _export_rows(organization):
     yield EXPORT_COLUMNS
     # The response streams after the middleware has left the request's scope: enter it again.
     with organization_scope(organization):
-        after = 0
-        while True:
-            # Keyset batches: prefetching the numbers of each batch is one query per batch.
-            batch = list(Contact.objects.filter(pk__gt=after).order_by("pk")
-                         .prefetch_related("numbers")[:EXPORT_CHUNK])
-            if not batch:
-                return
-            after = batch[-1].pk
+        # Keyset batches: prefetching the numbers of each batch is one query per batch.
+        for batch in batches_by_id(Contact.objects.prefetch_related("numbers"), EXPORT_CHUNK):
             for contact in batch:
                 yield [contact.name, "; ".join(row.number for row in contact.numbers.all()),
                        contact.company, contact.email, contact.reference, contact.notes,

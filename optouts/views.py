@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.tenancy import organization_scope, role_required
 from common.addresses import client_ip
-from common.pagination import keyset_page
+from common.pagination import batches_by_id, keyset_page
 from common.phone import display_number
 from common.spreadsheets import csv_download
 from contacts.names import contacts_by_number
@@ -87,13 +87,7 @@ def _export_rows(organization):
     yield EXPORT_COLUMNS
     # The response streams after the middleware has left the request's scope.
     with organization_scope(organization):
-        after = 0
-        while True:
-            batch = list(OptOut.objects.filter(pk__gt=after).order_by("pk")
-                         .select_related("created_by")[:EXPORT_CHUNK])
-            if not batch:
-                return
-            after = batch[-1].pk
+        for batch in batches_by_id(OptOut.objects.select_related("created_by"), EXPORT_CHUNK):
             for row in batch:
                 yield [row.number, row.created_at.astimezone(tz).isoformat(), row.source,
                        row.keyword, row.note,

@@ -116,3 +116,9 @@ def test_a_confirmation_from_another_organization_is_refused(owner_client, outsi
 def test_agents_and_viewers_may_not_import(request, member):
     client = request.getfixturevalue(member)
     assert upload(client, "3105550199\n").status_code == 403
+
+
+def test_the_export_reads_in_batches(owner_client, org, monkeypatch):
+    monkeypatch.setattr("optouts.views.EXPORT_CHUNK", 2)
+    OptOutFactory.create_batch(5, organization=org)
+    assert len(exported(owner_client)) == 6
