@@ -1,12 +1,11 @@
 """Contacts pages: the list and its search, a contact with its timeline, the forms, the CSV
 export, and the CSV import (upload and dry run, confirm, progress, undo)."""
 
-import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +16,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.tenancy import member_required, organization_scope, role_required
 from common.addresses import client_ip
-from common.pagination import keyset_page
+from common.pagination import batches_by_id, keyset_page
 from common.phone import display_number, parse_us_number
-from common.spreadsheets import spreadsheet_row
+from common.spreadsheets import csv_download
 from contacts import imports, services
 from contacts.forms import ContactForm, ImportForm, SearchForm, import_max_bytes, too_large_message
 from contacts.models import Contact, ContactImport, ImportState
@@ -145,43 +144,25 @@ EXPORT_COLUMNS = ["name", "numbers", "company", "email", "reference", "notes", "
                   "updated_at"]
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv rows."""
-
-    def write(self, value):
-        return value
-
-
 def _export_rows(organization):
-    writer = csv.writer(_Echo())
     tz = organization.tzinfo
-    yield writer.writerow(EXPORT_COLUMNS)
+    yield EXPORT_COLUMNS
     # The response streams after the middleware has left the request's scope: enter it again.
     with organization_scope(organization):
-        after = 0
-        while True:
-            # Keyset batches: prefetching the numbers of each batch is one query per batch.
-            batch = list(Contact.objects.filter(pk__gt=after).order_by("pk")
-                         .prefetch_related("numbers")[:EXPORT_CHUNK])
-            if not batch:
-                return
-            after = batch[-1].pk
+        # Keyset batches: prefetching the numbers of each batch is one query per batch.
+        for batch in batches_by_id(Contact.objects.prefetch_related("numbers"), EXPORT_CHUNK):
             for contact in batch:
-                yield writer.writerow(spreadsheet_row([
-                    contact.name, "; ".join(row.number for row in contact.numbers.all()),
-                    contact.company, contact.email, contact.reference, contact.notes,
-                    contact.created_at.astimezone(tz).isoformat(),
-                    contact.updated_at.astimezone(tz).isoformat()]))
+                yield [contact.name, "; ".join(row.number for row in contact.numbers.all()),
+                       contact.company, contact.email, contact.reference, contact.notes,
+                       contact.created_at.astimezone(tz).isoformat(),
+                       contact.updated_at.astimezone(tz).isoformat()]
 
 
 @member_required
 def contact_export(request):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(_export_rows(request.organization),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="contacts-{request.organization.slug}-{stamp}.csv"')
-    return response
+    return csv_download(_export_rows(request.organization),
+                        filename=f"contacts-{request.organization.slug}-{stamp}.csv")
 
 
 # --- Import ---------------------------------------------------------------------------

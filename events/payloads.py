@@ -185,10 +185,11 @@ def note_added_event(note, conversation, mentioned: Iterable) -> NewEvent:
 # Opt-outs -------------------------------------------------------------------------------
 
 def opt_out_event(*, opted_out: bool, number: str, source: str, keyword: str,
-                  at: datetime) -> NewEvent:
+                  at: datetime, contacts: dict | None = None) -> NewEvent:
     """contact.opted_out or contact.opted_in for `number`, read in the organization's
-    scope (its contact)."""
-    contact = contacts_by_number([number]).get(number)
+    scope (its contact; from `contacts`, by number, when the caller read a batch's)."""
+    contacts = contacts if contacts is not None else contacts_by_number([number])
+    contact = contacts.get(number)
     return NewEvent(
         type=EventType.CONTACT_OPTED_OUT if opted_out else EventType.CONTACT_OPTED_IN,
         subject=f"number:{number}",

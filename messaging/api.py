@@ -122,7 +122,10 @@ IDEMPOTENCY_ERRORS = {
         "`send_in_progress`: the first request with this Idempotency-Key has no outcome "
         "yet (SENDING or UNKNOWN): its message names each message, its uuid and status.")),
     422: OpenApiResponse(ErrorSerializer, description=(
-        "`idempotency_key_reused`: this Idempotency-Key was used for another message.")),
+        "`idempotency_key_reused`: this Idempotency-Key was used for another message; "
+        "`opted_out`: a recipient opted out of the organization's messages (texted STOP, or "
+        "is on the opt-out list): nothing was sent, and `error.fields.to` names each such "
+        "number (E.164).")),
 }
 
 

@@ -35,6 +35,7 @@ from messaging.models import (
     WebhookEvent,
 )
 from messaging.team import mark_changed
+from optouts.inbound import act_on_keywords
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +215,7 @@ def _record(organization, incoming, add_unknown) -> list[Message]:
         [row for row in rows if row.direction == Direction.INBOUND
          and event_payloads.is_news(row.sent_at, now)],
         {m.uuid: len(m.media) for m in new}))
+    act_on_keywords(organization=organization, messages=rows, now=now)  # STOP, START, HELP
     apply_waiting_events(organization=organization, messages=[*known.values(), *rows])
     return [*known.values(), *rows]
 

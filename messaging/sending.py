@@ -122,7 +122,8 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
                  idempotency_key: str = "", client_reference: str = "",
                  actor_label: str = "", ip: str | None = None,
                  group: bool = False, send_at: datetime | None = None,
-                 resent_from: Message | None = None) -> list[Message]:
+                 resent_from: Message | None = None,
+                 confirming_opt_out: bool = False) -> list[Message]:
     """Send one message to each recipient (each in its own conversation); returns them.
     With `group` (a reply in a group conversation), one message to all of them together.
     With `send_at` (aware, in the future), the messages are SCHEDULED for that time instead;
@@ -131,6 +132,11 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
     Raises ValidationError for bad input, optouts.services.OptedOut (nothing sent) when a
     recipient opted out, and PermissionDenied for a number the user may not use. Provider
     failures do not raise: they are the returned messages' status.
+
+    `confirming_opt_out` is for one send only: the confirmation that carriers require in
+    answer to STOP (optouts.tasks), which goes to the number that just opted out. It is
+    never set by a page or the API, and it refuses anything but that send: one recipient,
+    no member, no attachment, no group (ValueError).
     """
     text = (text or "").strip()
     if not text and attachment is None:
@@ -143,7 +149,12 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
             raise ValidationError({"send_at": NO_CONNECTION})
     destinations = parse_destinations(to)
     own = sendable_number(organization=organization, user=user, number=own_number)
-    refuse_opted_out(organization=organization, numbers=destinations)
+    if confirming_opt_out:
+        if user is not None or attachment is not None or group or len(destinations) != 1:
+            raise ValueError("confirming_opt_out is only the opt-out confirmation: one "
+                             "recipient, no member, no attachment, no group.")
+    else:
+        refuse_opted_out(organization=organization, numbers=destinations)
     batches = [destinations] if group else [[n] for n in destinations]
     keys = [f"{idempotency_key}:{batch[0]}" if idempotency_key else "" for batch in batches]
     digest = request_digest(own_number=own.number, destinations=destinations, text=text,

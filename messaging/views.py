@@ -44,6 +44,7 @@ from messaging.models import (
 )
 from messaging.search import conversations_with_text
 from messaging.team_forms import NoteForm
+from optouts.services import opt_outs_of
 
 INBOX_PAGE = 30
 CONVERSATION_PAGE = 50
@@ -226,12 +227,17 @@ def _conversation_context(request, conversation, *, cursor=None, form=None,
     may_send = sending.may_send_or_delete(request.membership)
     page = _conversation_messages(conversation, cursor)
     may_work = request.membership.allows(Role.AGENT)
+    # A participant who opted out: the page says so, and offers no composer (every send
+    # to them is refused).
+    opt_outs = list(opt_outs_of(organization=request.organization,
+                                numbers=conversation.participant_list).values())
     context = {
         "conversation": conversation, "page": page, "timeline": _timeline(conversation, page),
         "conversation_labels": list(conversation.labels.all()),
         "contacts": contacts_by_number(conversation.participant_list),
-        "form": form or (_compose_form(request=request, reply=True) if may_send else None),
-        "may_send": may_send,
+        "form": None if opt_outs else (
+            form or (_compose_form(request=request, reply=True) if may_send else None)),
+        "may_send": may_send, "opt_outs": opt_outs,
         "later_form": later_form or _send_later_form(request),
     }
     if may_work:

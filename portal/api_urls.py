@@ -13,6 +13,7 @@ from message_templates.api import TemplateViewSet
 from messaging.api import ConversationViewSet, MessageViewSet, NumberViewSet
 from messaging.team_api import LabelViewSet
 from operations.api import ConnectionStateViewSet, JobViewSet, WebhookLedgerViewSet
+from optouts.api import OptOutViewSet
 from webhooks_out.api import EndpointViewSet
 
 router = SimpleRouter()
@@ -31,6 +32,7 @@ router.register("jobs", JobViewSet, basename="api-job")
 router.register("webhook-ledger", WebhookLedgerViewSet, basename="api-webhook-ledger")
 router.register("webhook-endpoints", EndpointViewSet, basename="api-webhook-endpoint")
 router.register("templates", TemplateViewSet, basename="api-template")
+router.register("opt-outs", OptOutViewSet, basename="api-opt-out")
 
 urlpatterns = [
     *router.urls,

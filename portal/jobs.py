@@ -25,6 +25,7 @@ from messaging.tasks import (
 )
 from notifications.tasks import send_notification_emails
 from operations import registry as operations_registry
+from optouts.tasks import send_pending_keyword_replies
 from portal.models import Heartbeat
 from portal.tasks import CLUSTER, heartbeat
 from sandbox.tasks import advance_due_messages
@@ -100,6 +101,9 @@ JOBS = [
     Job("check_fax_alerts", check_fax_alerts, "FAX_ALERT_MINUTES",
         "Alert on faxes stuck longer than a rule's minutes, faxes on their last try, and "
         "weekdays with no fax sent by a rule's hour (fax_alerts/alerting.py)."),
+    Job("send_keyword_replies", send_pending_keyword_replies, "KEYWORD_REPLY_MINUTES",
+        "Send answers to STOP, START and HELP whose job was lost, while they are news "
+        "(optouts/tasks.py)."),
     Job("sandbox_advance", advance_due_messages, "SANDBOX_ADVANCE_MINUTES",
         "Sandbox: move due outbound messages from QUEUED to SENT/FAILED and notify.",
         per_organization=False),

@@ -228,6 +228,7 @@ CHARTS_COUNT_MINUTES = env.int("CHARTS_COUNT_MINUTES", default=5)
 CHARTS_RECOUNT_MINUTES = env.int("CHARTS_RECOUNT_MINUTES", default=24 * 60)
 # Fax alerts' job: stuck faxes, last tries, no fax sent by an hour (fax_alerts/alerting.py).
 FAX_ALERT_MINUTES = env.int("FAX_ALERT_MINUTES", default=1)
+KEYWORD_REPLY_MINUTES = env.int("KEYWORD_REPLY_MINUTES", default=5)
 
 # Webhooks are unsigned: confirm each newSMS and updatedSMS with getSMS by its uuid first.
 WEBHOOK_CONFIRM_NEW_SMS = env.bool("WEBHOOK_CONFIRM_NEW_SMS", default=True)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("fax-alerts/", include("fax_alerts.urls")),
     path("messaging/", include("messaging.urls")),
     path("contacts/", include("contacts.urls")),
+    path("opt-outs/", include("optouts.urls")),
     path("operations/", include("operations.urls")),
     path("notifications/", include("notifications.urls")),
     path("activity/", include("charts.urls")),

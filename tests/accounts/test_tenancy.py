@@ -28,7 +28,7 @@ KNOWN_SCOPED = {
     "charts.FaxDay", "charts.FaxDestinationDay", "charts.FailingDestination",
     "charts.MessageDay", "fax_alerts.Watch", "fax_alerts.AlertRule", "fax_alerts.Alert",
     "fax_alerts.Attention", "faxes.FaxObservation", "faxes.FaxBackfill",
-    "faxes.FaxBackfillDay",
+    "faxes.FaxBackfillDay", "optouts.KeywordReplies", "optouts.InboundKeyword",
 }
 
 

@@ -48,6 +48,8 @@ ENDPOINTS = {
     "/api/v1/templates/": {"get", "post"},
     "/api/v1/templates/{id}/": {"get", "patch", "delete"},
     "/api/v1/templates/{id}/render/": {"post"},
+    "/api/v1/opt-outs/": {"get", "post"},
+    "/api/v1/opt-outs/{number}/": {"get", "delete"},
 }
 
 

@@ -107,7 +107,7 @@ def test_the_api_keeps_to_its_schema(api_schema, bearer):
     # under pytest 9 (it reads a private attribute of pytest's test items).
     examples = []
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 58
+    assert len(operations) == 62
     for operation in operations:
         checks = CHECKS
         if operation.path in UNPROCESSABLE_BY_DESIGN:
@@ -173,6 +173,11 @@ def test_the_answers_to_good_requests_keep_to_the_schema(api_schema, world, bear
          {"path_parameters": {"id": template.pk}, "body": {"number": OTHER}}),
         ("/api/v1/fax-attention/", "GET", {}),
         ("/api/v1/fax-alert-rules/", "GET", {}),
+        ("/api/v1/opt-outs/", "POST", {"body": {"number": "+13105550142", "note": "By phone"}}),
+        ("/api/v1/opt-outs/", "GET", {"query": {"number": "+13105550142"}}),
+        ("/api/v1/opt-outs/{number}/", "GET", {"path_parameters": {"number": "+13105550142"}}),
+        ("/api/v1/opt-outs/{number}/", "DELETE",
+         {"path_parameters": {"number": "+13105550142"}}),
         ("/api/v1/connections/", "GET", {}),
         ("/api/v1/jobs/", "GET", {}),
         ("/api/v1/webhook-ledger/", "GET", {"query": {"since": "2024-02-01"}}),

@@ -11,7 +11,7 @@ from django.test import Client
 
 from tests.api.helpers import error_of
 
-PATH_VALUES = {"id": "1", "uuid": "msg-1", "position": "0"}
+PATH_VALUES = {"id": "1", "uuid": "msg-1", "position": "0", "number": "+13105550142"}
 
 
 @pytest.fixture

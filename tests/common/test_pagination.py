@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django_scopes import scope
 
-from common.pagination import InvalidCursor, keyset_page
+from common.pagination import InvalidCursor, batches_by_id, keyset_page
 from faxes.models import Fax
 from tests.faxes.factories import FaxFactory
 
@@ -147,3 +147,9 @@ def test_a_strict_page_refuses_a_cursor_with_a_character_outside_base64url(faxes
     with pytest.raises(InvalidCursor):
         keyset_page(Fax.objects.all(), ordering=NEWEST, cursor=issued[:4] + "!!!!" + issued[4:],
                     size=10, strict=True)
+
+
+def test_batches_by_id_give_every_row_once_in_id_order(faxes):
+    batches = list(batches_by_id(Fax.objects.all(), 10))
+    assert [len(batch) for batch in batches] == [10, 10, 5]
+    assert [fax.pk for batch in batches for fax in batch] == sorted(f.pk for f in faxes)
