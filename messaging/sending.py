@@ -12,6 +12,7 @@ IdempotencyKeyReused when the submission asks for another message than the first
 import base64
 import copy
 import uuid as uuid_module
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,7 +27,7 @@ from accounts.models import Organization, Role, User
 from accounts.services import audit
 from accounts.tenancy import organization_scope
 from axion.errors import AxionError, NoConnection, OutcomeUnknown
-from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES
+from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES, SmsClient
 from axion.wording import describe_provider_error
 from common.filetypes import MMS_TYPES, sniff
 from common.phone import parse_us_number
@@ -116,9 +117,12 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
                  to: list[str], text: str, attachment: Attachment | None = None,
                  idempotency_key: str = "", client_reference: str = "",
                  actor_label: str = "", ip: str | None = None,
-                 group: bool = False) -> list[Message]:
+                 group: bool = False, client: SmsClient | None = None) -> list[Message]:
     """Send one message to each recipient (each in its own conversation); returns them.
     With `group` (a reply in a group conversation), one message to all of them together.
+    `client`: an open SMS client of the organization's connection to send with, left open
+    (a bulk send keeps one for many sends: one login, one connection pool); without it,
+    each call opens its own for a person waiting (one attempt, a short timeout).
 
     Raises ValidationError for bad input, optouts.services.OptedOut (nothing sent) when a
     recipient opted out, and PermissionDenied for a number the user may not use. Provider
@@ -148,7 +152,7 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
             # The same key at the same moment from another request, which sends it.
             check_earlier_send(message, digest)
         if created:
-            _hand_to_provider(message, own, attachment)
+            _hand_to_provider(message, own, attachment, client)
             audit(organization=organization, action="message.sent", actor=user,
                   actor_label=actor_label, target=",".join(batch)[:300], ip=ip,
                   detail={"from": own.number, "status": message.status,
@@ -190,18 +194,20 @@ def _touch(message: Message) -> None:
 
 
 def _hand_to_provider(message: Message, own: MessagingNumber,
-                      attachment: Attachment | None) -> None:
+                      attachment: Attachment | None, client: SmsClient | None = None) -> None:
     organization = own.organization
-    connection = sms_connection(organization)
+    connection = sms_connection(organization) if client is None else None
     values: dict = {}
-    if connection is None:
+    if client is None and connection is None:
         values = {"status": MessageStatus.FAILED,
                   "status_reason": "No SMS connection: an admin can add one under Connections."}
     else:
         file_b64 = base64.b64encode(attachment.content).decode() if attachment else None
         try:
-            with axion.client_for(connection, interactive=True) as client:
-                result = client.send_sms(
+            opened = (nullcontext(client) if client is not None
+                      else axion.client_for(connection, interactive=True))
+            with opened as sender:
+                result = sender.send_sms(
                     own.number, message.destinations, message.text, file_b64=file_b64,
                     customer_provided_id=message.customer_provided_id or None)
         except OutcomeUnknown as error:

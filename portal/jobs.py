@@ -13,6 +13,7 @@ from django.conf import settings
 from django_q.models import Schedule
 
 from accounts.tasks import renew_tokens
+from campaigns.tasks import run_campaigns
 from faxes.tasks import sync_faxes
 from messaging.tasks import (
     archive_media,
@@ -79,6 +80,9 @@ JOBS = [
     Job("prune_webhook_deliveries", prune_webhook_deliveries, "WEBHOOK_PRUNE_MINUTES",
         "Delete finished webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS, "
         "with their attempts (unfinished ones stay)."),
+    Job("run_campaigns", run_campaigns, "CAMPAIGNS_MINUTES",
+        "Start a runner for every running campaign that has none (its task stopped: a "
+        "crash, a restart); a runner already sending keeps going alone."),
     Job("sandbox_advance", advance_due_messages, "SANDBOX_ADVANCE_MINUTES",
         "Sandbox: move due outbound messages from QUEUED to SENT/FAILED and notify.",
         per_organization=False),

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "webhooks_out",
     "operations",
     "notifications",
+    "campaigns",
     "portal",
 ]
 if AXION_SANDBOX:
@@ -216,6 +217,15 @@ TOKEN_RENEW_DAYS = env.int("TOKEN_RENEW_DAYS", default=5)
 WEBHOOK_DELIVERY_MINUTES = env.int("WEBHOOK_DELIVERY_MINUTES", default=1)
 # Notification e-mails: immediate ones go out at the next run, digests when due.
 NOTIFICATION_EMAIL_MINUTES = env.int("NOTIFICATION_EMAIL_MINUTES", default=1)
+# Campaigns (bulk sends): the job that resumes running campaigns whose runner stopped; the
+# rate of a new organization's campaigns, and the most any organization may set (the
+# provider publishes no sending limit: carriers allow about one message a second per long
+# code); how long one runner sends before handing over to the next (below Q_TIMEOUT).
+CAMPAIGNS_MINUTES = env.int("CAMPAIGNS_MINUTES", default=1)
+CAMPAIGN_RATE_PER_MINUTE = env.int("CAMPAIGN_RATE_PER_MINUTE", default=60)
+CAMPAIGN_MAX_RATE_PER_MINUTE = env.int("CAMPAIGN_MAX_RATE_PER_MINUTE", default=600)
+CAMPAIGN_RUN_SECONDS = env.int("CAMPAIGN_RUN_SECONDS", default=90)
+CAMPAIGN_MAX_RECIPIENTS = env.int("CAMPAIGN_MAX_RECIPIENTS", default=100_000)
 
 # Webhooks are unsigned: confirm each newSMS and updatedSMS with getSMS by its uuid first.
 WEBHOOK_CONFIRM_NEW_SMS = env.bool("WEBHOOK_CONFIRM_NEW_SMS", default=True)

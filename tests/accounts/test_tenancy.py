@@ -15,7 +15,7 @@ from accounts.tenancy import organization_scope
 from tests.factories import ConnectionFactory, MembershipFactory
 
 PORTAL_APPS = ("accounts", "contacts", "events", "faxes", "messaging", "notifications", "common",
-               "portal", "api", "operations", "webhooks_out", "optouts")
+               "portal", "api", "operations", "webhooks_out", "optouts", "campaigns")
 # Positive control: tenant models known today, which the derivation must find.
 KNOWN_SCOPED = {
     "accounts.Membership", "accounts.Invitation", "accounts.Connection",
@@ -24,6 +24,7 @@ KNOWN_SCOPED = {
     "messaging.Media", "messaging.WebhookEvent", "messaging.MessageSync",
     "contacts.Contact", "contacts.ContactNumber", "events.Event", "messaging.Label",
     "messaging.Note", "optouts.OptOut",
+    "campaigns.Campaign", "campaigns.CampaignRecipient", "campaigns.CampaignDefaults",
 }
 
 

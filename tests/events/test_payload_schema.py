@@ -63,6 +63,10 @@ def built(org) -> list:
             *(payloads.opt_out_event(opted_out=opted_out, number="+13105550142",
                                      source="keyword", keyword="STOP", at=AT)
               for opted_out in (True, False)),
+            payloads.campaign_finished_event(SimpleNamespace(
+                pk=12, name="Flu shots", own_number=SimpleNamespace(number="+18056421414"),
+                status="cancelled", total=10, sent=4, failed=1, skipped=1, remaining=4,
+                started_at=AT, finished_at=AT)),
         ]
 
 
