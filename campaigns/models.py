@@ -71,6 +71,10 @@ class Campaign(models.Model):
         return self.name
 
     @property
+    def done(self) -> int:
+        return self.sent + self.failed + self.skipped
+
+    @property
     def remaining(self) -> int:
         return max(self.total - self.sent - self.failed - self.skipped, 0)
 

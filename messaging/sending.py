@@ -102,6 +102,7 @@ def sendable_number(*, organization: Organization, user: User | None,
         raise ValidationError({"from": f"{number} is not a number of this organization."})
     if user is not None and not own.may_send(user):
         raise PermissionDenied(f"You may not send from {own.number}.")
+    own.organization = organization  # the caller's: no query to read it again
     return own
 
 
