@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "messaging",
     "optouts",
     "webhooks_out",
+    "message_templates",
     "operations",
     "notifications",
     "campaigns",

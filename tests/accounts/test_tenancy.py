@@ -15,7 +15,8 @@ from accounts.tenancy import organization_scope
 from tests.factories import ConnectionFactory, MembershipFactory
 
 PORTAL_APPS = ("accounts", "contacts", "events", "faxes", "messaging", "notifications", "common",
-               "portal", "api", "operations", "webhooks_out", "optouts", "campaigns")
+               "portal", "api", "operations", "webhooks_out", "optouts",
+               "message_templates", "campaigns")
 # Positive control: tenant models known today, which the derivation must find.
 KNOWN_SCOPED = {
     "accounts.Membership", "accounts.Invitation", "accounts.Connection",
@@ -23,7 +24,7 @@ KNOWN_SCOPED = {
     "messaging.MessagingNumber", "messaging.Conversation", "messaging.Message",
     "messaging.Media", "messaging.WebhookEvent", "messaging.MessageSync",
     "contacts.Contact", "contacts.ContactNumber", "events.Event", "messaging.Label",
-    "messaging.Note", "optouts.OptOut",
+    "messaging.Note", "optouts.OptOut", "message_templates.MessageTemplate",
     "campaigns.Campaign", "campaigns.CampaignRecipient", "campaigns.CampaignDefaults",
 }
 

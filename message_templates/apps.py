@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MessageTemplatesConfig(AppConfig):
+    name = "message_templates"
+    verbose_name = "Message templates"
