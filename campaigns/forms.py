@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from campaigns.models import AudienceSource
+from message_templates.models import MessageTemplate
 from messaging.models import Label, MessagingNumber
 from messaging.sending import MAX_TEXT_LENGTH
 
@@ -26,21 +27,28 @@ class CampaignForm(forms.Form):
     label = forms.ChoiceField(
         required=False, label="Label",
         help_text="The other party of each one-to-one conversation with this label.")
+    template = forms.ChoiceField(
+        required=False, label="Template",
+        help_text="Its text (and file) when you write no text of your own.")
     text = forms.CharField(
         required=False, max_length=MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="The preview shows how many SMS segments it takes. Carriers expect "
-                  "bulk messages to say who sends them and how to stop them (reply STOP).")
+        help_text="Placeholders such as {first_name} are filled for each recipient from "
+                  "their contact (or the CSV's name). The preview shows how many SMS "
+                  "segments it takes. Carriers expect bulk messages to say who sends them "
+                  "and how to stop them (reply STOP).")
     attachment = forms.FileField(required=False, help_text="A jpg, png, gif or mp3 (MMS).")
     rate_per_minute = forms.IntegerField(
         label="Messages per minute", min_value=1,
         help_text="Carriers filter numbers that send too fast.")
 
     def __init__(self, *args, numbers: list[MessagingNumber], labels: list[Label],
-                 default_rate: int, **kwargs):
+                 templates: list[MessageTemplate], default_rate: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["own_number"].choices = [(n.number, str(n)) for n in numbers]
         self.fields["label"].choices = [("", "—")] + [(str(label.pk), label.name)
                                                        for label in labels]
+        self.fields["template"].choices = [("", "—")] + [(str(t.pk), t.name)
+                                                          for t in templates]
         self.fields["rate_per_minute"].initial = default_rate
         self.fields["rate_per_minute"].help_text += (
             f" At most {settings.CAMPAIGN_MAX_RATE_PER_MINUTE}.")

@@ -8,6 +8,7 @@ from django_scopes import ScopedManager
 
 from accounts.models import Organization
 from contacts.models import Contact
+from message_templates.models import MessageTemplate
 from messaging.models import Label, Message, MessagingNumber
 
 
@@ -36,7 +37,11 @@ class Campaign(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=100)
     own_number = models.ForeignKey(MessagingNumber, on_delete=models.PROTECT, related_name="+")
+    # Placeholders ({first_name}…) are filled per recipient. A campaign made from a template
+    # keeps a copy of its text: editing the template later does not change what is sent.
     text = models.TextField(blank=True)
+    template = models.ForeignKey(MessageTemplate, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
     attachment = models.FileField(upload_to="campaigns/", blank=True)
     attachment_type = models.CharField(max_length=40, blank=True)
     status = models.CharField(max_length=10, choices=CampaignStatus.choices,

@@ -39,6 +39,7 @@ from campaigns.models import (
     SkipReason,
 )
 from common.locks import job_lock
+from message_templates.rendering import MissingValues
 from messaging.idempotency import IdempotencyKeyReused, SendInProgress
 from messaging.models import MessageStatus
 from messaging.sending import send_message
@@ -149,7 +150,8 @@ class _Runner:
             status=RecipientStatus.PENDING).update(
             status=RecipientStatus.SENDING, claim=self.token, updated_at=now)
         claimed = list(CampaignRecipient.objects.filter(
-            campaign=campaign, status=RecipientStatus.SENDING, claim=self.token).order_by("id"))
+            campaign=campaign, status=RecipientStatus.SENDING, claim=self.token)
+            .select_related("contact").order_by("id"))
         for recipient in claimed:
             self.pacer.wait()
             self._send(recipient, client)
@@ -162,10 +164,17 @@ class _Runner:
         campaign = self.campaign
         recipient.updated_at = timezone.now()
         try:
+            text = services.text_for(campaign, recipient)
+        except MissingValues as error:
+            recipient.status = RecipientStatus.SKIPPED
+            recipient.skip_reason = SkipReason.MISSING_VALUES
+            recipient.detail = str(error)[:300]
+            return
+        try:
             message = send_message(
                 organization=campaign.organization, user=None,
                 own_number=campaign.own_number.number, to=[recipient.number],
-                text=campaign.text, attachment=self.attachment,
+                text=text, attachment=self.attachment,
                 idempotency_key=idempotency_key(campaign.pk, recipient.pk),
                 actor_label=f"campaign {campaign.pk}", client=client)[0]
         except OptedOut:

@@ -32,6 +32,8 @@ from common.filetypes import MMS_TYPES
 from contacts.names import contacts_by_number
 from events import payloads as event_payloads
 from events.services import emit
+from message_templates.models import MessageTemplate
+from message_templates.rendering import InvalidTemplate, MissingValues, check_text, render
 from messaging.models import Label
 from messaging.sending import MAX_TEXT_LENGTH, Attachment, sendable_number
 from optouts.services import opted_out_numbers
@@ -72,19 +74,31 @@ def set_default_rate(*, organization: Organization, rate_per_minute: int, actor:
 def create_campaign(*, organization: Organization, user: User | None, name: str,
                     own_number: str, text: str, audience: Audience, source: str,
                     attachment: Attachment | None = None, label: Label | None = None,
+                    template: MessageTemplate | None = None,
                     rate_per_minute: int | None = None, actor_label: str = "",
                     ip: str | None = None) -> Campaign:
     """A draft campaign with its recipients (nothing is sent until it is started).
 
-    ValidationError names the field: no text nor attachment, a text too long, no
-    recipient, too many, a rate out of bounds; PermissionDenied for a number the user
-    may not send from."""
+    With a template and no text, the template's text (a copy) and, without an attachment
+    of its own, the template's file. ValidationError names the field: no text nor
+    attachment, a text too long or with unknown placeholders, no recipient, too many, a
+    rate out of bounds; PermissionDenied for a number the user may not send from."""
     text = (text or "").strip()
     name = (name or "").strip()[:NAME_LENGTH]
+    if template is not None:
+        text = text or template.text
+        if attachment is None and template.attachment:
+            with template.attachment.open("rb") as file:
+                attachment = Attachment(content=file.read(),
+                                        content_type=template.attachment_type)
     if not text and attachment is None:
         raise ValidationError({"text": "Write a message or attach a file."})
     if len(text) > MAX_TEXT_LENGTH:
         raise ValidationError({"text": f"At most {MAX_TEXT_LENGTH} characters."})
+    try:
+        check_text(text)
+    except InvalidTemplate as error:
+        raise ValidationError({"text": str(error)}) from error
     if not audience.recipients:
         raise ValidationError({"recipients": "No valid number among the recipients."})
     if len(audience.recipients) > settings.CAMPAIGN_MAX_RECIPIENTS:
@@ -96,7 +110,8 @@ def create_campaign(*, organization: Organization, user: User | None, name: str,
     with organization_scope(organization), transaction.atomic():
         campaign = Campaign(
             organization=organization, name=name or f"Campaign of {timezone.now():%Y-%m-%d}",
-            own_number=own, text=text, rate_per_minute=rate, audience_source=source,
+            own_number=own, text=text, template=template, rate_per_minute=rate,
+            audience_source=source,
             label=label if source == AudienceSource.LABEL else None,
             invalid_lines=audience.invalid, duplicates_removed=audience.duplicates,
             created_by=user, total=len(audience.recipients))
@@ -118,6 +133,27 @@ def create_campaign(*, organization: Organization, user: User | None, name: str,
           detail={"name": campaign.name, "from": own.number, "recipients": campaign.total,
                   "source": source})
     return campaign
+
+
+class NamedRecipient:
+    """A recipient who is no contact but came with a name (a CSV's name column): enough
+    for the name placeholders."""
+
+    company = reference = ""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.first_name = name.split()[0] if name.split() else ""
+
+
+def text_for(campaign: Campaign, recipient: CampaignRecipient) -> str:
+    """The campaign's text for one recipient, placeholders filled from their contact (or
+    their name from the CSV) and the campaign's author; MissingValues when one has none."""
+    if "{" not in campaign.text:
+        return campaign.text
+    person = recipient.contact or (NamedRecipient(recipient.name) if recipient.name else None)
+    return render(text=campaign.text, contact=person, member=campaign.created_by,
+                  number=recipient.number)
 
 
 def attachment_of(campaign: Campaign) -> Attachment | None:
@@ -150,27 +186,49 @@ def preview(*, campaign: Campaign, sample: int = 20) -> Preview:
     """Recipients who would get it, who opted out (checked now), the lines left out, and
     the cost in SMS segments (an attachment makes each an MMS: one message each)."""
     organization = campaign.organization
+    personal = "{" in campaign.text
     with organization_scope(organization):
         pending = CampaignRecipient.objects.filter(campaign=campaign,
                                                    status__in=("pending", "sending"))
-        numbers = list(pending.values_list("number", flat=True))
+        if personal:
+            recipients = list(pending.select_related("contact").order_by("id"))
+        else:
+            recipients = [CampaignRecipient(number=number) for number in
+                          pending.values_list("number", flat=True)]
     opted = set()
-    for start in range(0, len(numbers), CHUNK):
+    for start in range(0, len(recipients), CHUNK):
         opted |= opted_out_numbers(organization=organization,
-                                   numbers=numbers[start:start + CHUNK])
-    will_get = len(numbers) - len(opted)
+                                   numbers=[r.number for r in recipients[start:start + CHUNK]])
+    texts, missing, notes = [], 0, []
+    for recipient in recipients:
+        if recipient.number in opted:
+            continue
+        try:
+            texts.append(text_for(campaign, recipient))
+        except MissingValues as error:
+            missing += 1
+            if len(notes) < sample:
+                notes.append(str(error))
+    will_get = len(texts)
     if campaign.attachment:
-        encoding, per_message = "MMS", 1
+        encoding, per_message, total_segments = "MMS", 1, will_get
+    elif personal:
+        counted = [count_segments(text) for text in texts] or [count_segments(campaign.text)]
+        encoding = "UCS-2" if any(c.encoding == "UCS-2" for c in counted) else "GSM-7"
+        per_message = max(c.count for c in counted)
+        total_segments = sum(c.count for c in counted) if texts else 0
     else:
         segments = count_segments(campaign.text)
         encoding, per_message = segments.encoding, segments.count
+        total_segments = will_get * per_message
     invalid = campaign.invalid_lines or []
     return Preview(
         total=campaign.total, will_get=will_get, opted_out=len(opted),
         opted_out_numbers=sorted(opted)[:sample], invalid=invalid,
         invalid_count=len(invalid), duplicates_removed=campaign.duplicates_removed,
-        missing_values=0, encoding=encoding, segments_per_message=per_message,
-        total_segments=will_get * per_message, already_done=campaign.total - len(numbers))
+        missing_values=missing, encoding=encoding, segments_per_message=per_message,
+        total_segments=total_segments, already_done=campaign.total - len(recipients),
+        notes=notes)
 
 
 def _change_status(campaign: Campaign, *, allowed_from: tuple[str, ...], to: str,

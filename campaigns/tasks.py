@@ -18,7 +18,7 @@ def run_campaign(campaign_id: int) -> str:
     """Send a running campaign for a while; queue the next runner while some is left."""
     with scopes_disabled():
         campaign = Campaign.objects.filter(pk=campaign_id).select_related(
-            "organization", "own_number").first()
+            "organization", "own_number", "created_by").first()
     if campaign is None or campaign.status != CampaignStatus.RUNNING:
         return "not running"
     outcome = runner.run_campaign(campaign=campaign)

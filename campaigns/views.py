@@ -21,6 +21,7 @@ from campaigns.forms import CampaignForm, DefaultRateForm
 from campaigns.models import AudienceSource, Campaign, CampaignStatus
 from common.addresses import client_ip
 from common.pagination import keyset_page
+from message_templates.models import MessageTemplate
 from messaging.models import Label, MessagingNumber
 from messaging.sending import check_attachment
 
@@ -72,17 +73,21 @@ def new_campaign(request):
     numbers = list(MessagingNumber.objects.usable_by(request.user).order_by("number"))
     form = CampaignForm(request.POST or None, request.FILES or None, numbers=numbers,
                         labels=list(Label.objects.all()),
+                        templates=list(MessageTemplate.objects.all()),
                         default_rate=services.default_rate(organization=request.organization))
     if request.method == "POST" and form.is_valid():
         try:
             audience, label = _audience(form, request.FILES)
             upload = request.FILES.get("attachment")
             attachment = check_attachment(upload.read()) if upload else None
+            template = MessageTemplate.objects.filter(
+                pk=form.cleaned_data["template"] or 0).first()
             campaign = services.create_campaign(
                 organization=request.organization, user=request.user,
                 name=form.cleaned_data["name"], own_number=form.cleaned_data["own_number"],
                 text=form.cleaned_data["text"], audience=audience,
                 source=form.cleaned_data["source"], attachment=attachment, label=label,
+                template=template,
                 rate_per_minute=form.cleaned_data["rate_per_minute"], ip=client_ip(request))
         except ValidationError as error:
             for field, problems in error.message_dict.items():
