@@ -19,7 +19,7 @@ from django_q.tasks import async_task
 from accounts.models import Organization, User
 from accounts.services import audit
 from accounts.tenancy import organization_scope
-from campaigns.audience import Audience
+from campaigns.audience import Audience, from_label
 from campaigns.models import (
     AudienceSource,
     Campaign,
@@ -34,12 +34,21 @@ from events import payloads as event_payloads
 from events.services import emit
 from message_templates.models import MessageTemplate
 from message_templates.rendering import InvalidTemplate, MissingValues, check_text, render
-from messaging.models import Label
+from messaging.models import Label, MessagingNumber
 from messaging.sending import MAX_TEXT_LENGTH, Attachment, sendable_number
 from optouts.services import opted_out_numbers
 
 CHUNK = 1000  # recipients written, or looked up, per statement
 NAME_LENGTH = 100
+
+
+def visible_campaigns(membership):
+    """The campaigns of the numbers whose conversations the member sees (all of them for
+    None: an API key acts for the organization)."""
+    if membership is None:
+        return Campaign.objects.all()
+    return Campaign.objects.filter(
+        own_number__in=MessagingNumber.objects.visible_to(membership))
 
 
 def max_rate() -> int:
@@ -154,6 +163,11 @@ def text_for(campaign: Campaign, recipient: CampaignRecipient) -> str:
     person = recipient.contact or (NamedRecipient(recipient.name) if recipient.name else None)
     return render(text=campaign.text, contact=person, member=campaign.created_by,
                   number=recipient.number)
+
+
+def audience_of_label(label: Label) -> Audience:
+    with organization_scope(label.organization):
+        return from_label(label)
 
 
 def attachment_of(campaign: Campaign) -> Attachment | None:

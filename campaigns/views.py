@@ -31,15 +31,9 @@ PAGE_SIZE = 50
 MAX_CSV_BYTES = 10 * 1024 * 1024
 
 
-def visible_campaigns(membership):
-    """The campaigns of the numbers whose conversations the member sees."""
-    return Campaign.objects.filter(
-        own_number__in=MessagingNumber.objects.visible_to(membership))
-
-
 @member_required
 def campaign_list(request):
-    page = keyset_page(visible_campaigns(request.membership).select_related("own_number"),
+    page = keyset_page(services.visible_campaigns(request.membership).select_related("own_number"),
                        ordering=("-id",), cursor=request.GET.get("after"), size=PAGE_SIZE)
     return render(request, "campaigns/list.html", {"page": page})
 
@@ -102,7 +96,7 @@ def new_campaign(request):
 
 
 def _campaign(request, pk) -> Campaign:
-    return get_object_or_404(visible_campaigns(request.membership)
+    return get_object_or_404(services.visible_campaigns(request.membership)
                              .select_related("own_number", "created_by"), pk=pk)
 
 

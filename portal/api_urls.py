@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from api.views import api_not_found
+from campaigns.api import CampaignViewSet
 from contacts.api import ContactImportViewSet, ContactViewSet
 from faxes.api import FaxViewSet
 from messaging.api import ConversationViewSet, MessageViewSet, NumberViewSet
@@ -25,6 +26,7 @@ router.register("connections", ConnectionStateViewSet, basename="api-connection"
 router.register("jobs", JobViewSet, basename="api-job")
 router.register("webhook-ledger", WebhookLedgerViewSet, basename="api-webhook-ledger")
 router.register("webhook-endpoints", EndpointViewSet, basename="api-webhook-endpoint")
+router.register("campaigns", CampaignViewSet, basename="api-campaign")
 
 urlpatterns = [
     *router.urls,

@@ -37,6 +37,15 @@ ENDPOINTS = {
     "/api/v1/webhook-endpoints/{id}/test/": {"post"},
     "/api/v1/webhook-endpoints/{id}/deliveries/": {"get"},
     "/api/v1/webhook-endpoints/event-types/": {"get"},
+    "/api/v1/campaigns/": {"get", "post"},
+    "/api/v1/campaigns/{id}/": {"get"},
+    "/api/v1/campaigns/{id}/preview/": {"get"},
+    "/api/v1/campaigns/{id}/start/": {"post"},
+    "/api/v1/campaigns/{id}/pause/": {"post"},
+    "/api/v1/campaigns/{id}/resume/": {"post"},
+    "/api/v1/campaigns/{id}/cancel/": {"post"},
+    "/api/v1/campaigns/{id}/recipients/": {"get"},
+    "/api/v1/campaigns/{id}/outcomes/": {"get"},
 }
 
 

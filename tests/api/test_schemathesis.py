@@ -99,7 +99,7 @@ def test_the_api_keeps_to_its_schema(api_schema, bearer):
     # under pytest 9 (it reads a private attribute of pytest's test items).
     examples = []
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 39
+    assert len(operations) == 49
     for operation in operations:
         strategy = st.one_of(
             operation.as_strategy(GenerationMode.POSITIVE).map(issued_cursors_only),
