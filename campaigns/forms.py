@@ -8,7 +8,7 @@ from message_templates.models import MessageTemplate
 from messaging.models import Label, MessagingNumber
 from messaging.sending import MAX_TEXT_LENGTH
 
-SOURCES = [(AudienceSource.PASTED, "Paste numbers"), (AudienceSource.CSV, "Upload a CSV file"),
+SOURCES = [(AudienceSource.PASTED, "A pasted list"), (AudienceSource.CSV, "Upload a CSV file"),
            (AudienceSource.LABEL, "Conversations with a label")]
 
 
