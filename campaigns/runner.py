@@ -103,9 +103,9 @@ def run_campaign(*, campaign: Campaign, clock: Callable[[], float] = time.monoto
         runner = _Runner(campaign, Pacer(campaign.rate_per_minute, clock, sleep))
         deadline = clock() + seconds
         with opened as client:
-            while clock() < deadline:
-                if not runner.send_batch(client):
-                    break
+            # At least one batch per run, so that every runner moves the campaign on.
+            while runner.send_batch(client) and clock() < deadline:
+                pass
         services.refresh_counts(campaign)
         if runner.nobody_left:
             services.finish_campaign(campaign=campaign)
