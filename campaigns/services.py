@@ -302,14 +302,16 @@ def resume_campaign(*, campaign: Campaign, actor: User | None, actor_label: str 
 def cancel_campaign(*, campaign: Campaign, actor: User | None, actor_label: str = "",
                     ip: str | None = None) -> None:
     """Nothing more is sent after the batch in flight; the recipients not sent to stay
-    pending (the report lists them as not sent). Emits campaign.finished."""
+    pending (the report lists them as not sent). Emits campaign.finished for a campaign
+    that had started (a draft discarded sent nothing: no event)."""
     with transaction.atomic():
         _act(campaign, action="cancelled", done="cancelled",
              allowed_from=(CampaignStatus.DRAFT, CampaignStatus.RUNNING,
                            CampaignStatus.PAUSED),
              to=CampaignStatus.CANCELLED, actor=actor, actor_label=actor_label, ip=ip,
              finished_at=timezone.now())
-        _announce_end(campaign)
+        if campaign.started_at is not None:
+            _announce_end(campaign)
 
 
 def refresh_counts(campaign: Campaign) -> None:

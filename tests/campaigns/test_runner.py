@@ -251,3 +251,15 @@ def test_one_provider_client_serves_the_whole_run(make_campaign, sends, run, mon
     run(make_campaign(NUMBERS[:5], started=True))
     assert len(sends) == 5
     assert opened == [{}]
+
+
+def test_cancelled_campaign_emits_campaign_finished_but_a_discarded_draft_does_not(
+        agent, make_campaign):
+    started = make_campaign(NUMBERS[:2], started=True)
+    draft = make_campaign(NUMBERS[2:4])
+    services.cancel_campaign(campaign=started, actor=agent.user)
+    services.cancel_campaign(campaign=draft, actor=agent.user)
+    with scopes_disabled():
+        events = list(Event.objects.filter(type=EventType.CAMPAIGN_FINISHED))
+    assert [(e.subject, e.payload["status"], e.payload["not_sent"]) for e in events] == [
+        (f"campaign:{started.pk}", "cancelled", 2)]
