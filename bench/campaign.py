@@ -119,8 +119,9 @@ def set_up(recipients: int):
             row.save()
     total = recipients + OPTED_OUT_BEFORE + OPTED_OUT_DURING
     numbers = [f"+1310{2000000 + n:07d}" for n in range(total)]
-    before = set(numbers[1::total // OPTED_OUT_BEFORE][:OPTED_OUT_BEFORE])
-    during = set(numbers[-2 * OPTED_OUT_DURING::2][:OPTED_OUT_DURING]) - before
+    # Odd places spread over the list, and even places near its end: apart.
+    before = set(numbers[1::total // OPTED_OUT_BEFORE // 2 * 2][:OPTED_OUT_BEFORE])
+    during = set(numbers[-2 * OPTED_OUT_DURING::2][:OPTED_OUT_DURING])
     for number in before:
         opt_out(organization=organization, number=number, source="import")
     campaign = services.create_campaign(
