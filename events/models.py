@@ -21,6 +21,7 @@ class EventType(models.TextChoices):
     NOTE_ADDED = "conversation.note_added", "An internal note was added to a conversation"
     CONTACT_OPTED_OUT = "contact.opted_out", "A number opted out of the organization's messages"
     CONTACT_OPTED_IN = "contact.opted_in", "A number opted back in to the organization's messages"
+    CAMPAIGN_FINISHED = "campaign.finished", "A campaign (bulk send) ended: finished or cancelled"
     # Sent to one webhook endpoint when an admin asks for a test (never emitted to all).
     PING = "ping", "A test event sent from the portal"
 

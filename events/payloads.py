@@ -197,6 +197,21 @@ def opt_out_event(*, opted_out: bool, number: str, source: str, keyword: str,
                  "keyword": keyword, "at": iso(at)})
 
 
+# Campaigns ------------------------------------------------------------------------------
+
+def campaign_finished_event(campaign) -> NewEvent:
+    """campaign.finished for a campaign that ended (status finished or cancelled), with its
+    counts as the runner last wrote them."""
+    return NewEvent(
+        type=EventType.CAMPAIGN_FINISHED, subject=f"campaign:{campaign.pk}",
+        payload={"campaign": {"id": campaign.pk, "name": campaign.name,
+                              "own_number": campaign.own_number.number},
+                 "status": campaign.status, "total": campaign.total, "sent": campaign.sent,
+                 "failed": campaign.failed, "skipped": campaign.skipped,
+                 "not_sent": campaign.remaining, "started_at": iso(campaign.started_at),
+                 "finished_at": iso(campaign.finished_at)})
+
+
 # The test event --------------------------------------------------------------------------
 
 PING_MESSAGE = "This is a test event sent from the Axion portal."

@@ -177,6 +177,27 @@ class OptOutChangedSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
+class CampaignRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    own_number = serializers.CharField(help_text="The number it was sent from, E.164.")
+
+
+class CampaignFinishedSerializer(serializers.Serializer):
+    campaign = CampaignRefSerializer()
+    status = enum_field(["finished", "cancelled"],
+                        help_text="finished: every recipient was sent to or skipped; "
+                                  "cancelled: a member or the API stopped it.")
+    total = serializers.IntegerField(help_text="Recipients.")
+    sent = serializers.IntegerField(help_text="Handed to Axion (their delivery follows in "
+                                              "message.status_changed events).")
+    failed = serializers.IntegerField(help_text="Refused when sent.")
+    skipped = serializers.IntegerField(help_text="Opted out, or missing template values.")
+    not_sent = serializers.IntegerField(help_text="Left unsent by a cancel.")
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField()
+
+
 class EndpointRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
 
@@ -198,6 +219,7 @@ DATA = {
     EventType.NOTE_ADDED: NoteAddedSerializer,
     EventType.CONTACT_OPTED_OUT: OptOutChangedSerializer,
     EventType.CONTACT_OPTED_IN: OptOutChangedSerializer,
+    EventType.CAMPAIGN_FINISHED: CampaignFinishedSerializer,
     EventType.PING: PingSerializer,
 }
 
@@ -265,6 +287,11 @@ EXAMPLES = {
     EventType.CONTACT_OPTED_IN: {
         "number": "+13105550142", "contact": _CONTACT, "source": "keyword",
         "keyword": "START", "at": "2024-03-02T09:00:00Z"},
+    EventType.CAMPAIGN_FINISHED: {
+        "campaign": {"id": 12, "name": "Flu shots 2026", "own_number": "+18056421414"},
+        "status": "finished", "total": 1200, "sent": 1150, "failed": 8, "skipped": 42,
+        "not_sent": 0, "started_at": "2024-03-01T09:00:00Z",
+        "finished_at": "2024-03-01T09:20:00Z"},
     EventType.PING: {"endpoint": {"id": 5},
                      "message": "This is a test event sent from the Axion portal."},
 }

@@ -16,6 +16,7 @@ is sent again as a new message linked to it (`resend_message`).
 import base64
 import copy
 import uuid as uuid_module
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,7 +31,7 @@ from accounts.models import Organization, Role, User
 from accounts.services import audit
 from accounts.tenancy import organization_scope
 from axion.errors import AxionError, NoConnection, OutcomeUnknown
-from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES
+from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES, SmsClient
 from axion.wording import describe_provider_error
 from common.filetypes import MMS_TYPES, sniff
 from common.phone import parse_us_number
@@ -106,6 +107,7 @@ def sendable_number(*, organization: Organization, user: User | None,
         raise ValidationError({"from": f"{number} is not a number of this organization."})
     if user is not None and not own.may_send(user):
         raise PermissionDenied(f"You may not send from {own.number}.")
+    own.organization = organization  # the caller's: no query to read it again
     return own
 
 
@@ -123,11 +125,15 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
                  actor_label: str = "", ip: str | None = None,
                  group: bool = False, send_at: datetime | None = None,
                  resent_from: Message | None = None,
-                 confirming_opt_out: bool = False) -> list[Message]:
+                 confirming_opt_out: bool = False,
+                 client: SmsClient | None = None) -> list[Message]:
     """Send one message to each recipient (each in its own conversation); returns them.
     With `group` (a reply in a group conversation), one message to all of them together.
     With `send_at` (aware, in the future), the messages are SCHEDULED for that time instead;
     `resent_from` is the failed message they send again.
+    `client`: an open SMS client of the organization's connection to send with, left open
+    (a bulk send keeps one for many sends: one login, one connection pool); without it,
+    each call opens its own for a person waiting (one attempt, a short timeout).
 
     Raises ValidationError for bad input, optouts.services.OptedOut (nothing sent) when a
     recipient opted out, and PermissionDenied for a number the user may not use. Provider
@@ -176,7 +182,7 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
             sent.append(message)
             continue
         if created:
-            _hand_to_provider(message, own, attachment)
+            _hand_to_provider(message, own, attachment, client)
             audit(organization=organization, action="message.sent", actor=user,
                   actor_label=actor_label, target=",".join(batch)[:300], ip=ip,
                   detail={"from": own.number, "status": message.status,
@@ -240,18 +246,20 @@ def _touch(message: Message) -> None:
 
 
 def _hand_to_provider(message: Message, own: MessagingNumber,
-                      attachment: Attachment | None) -> None:
+                      attachment: Attachment | None, client: SmsClient | None = None) -> None:
     organization = own.organization
-    connection = sms_connection(organization)
+    connection = sms_connection(organization) if client is None else None
     values: dict = {}
-    if connection is None:
+    if client is None and connection is None:
         values = {"status": MessageStatus.FAILED,
                   "status_reason": "No SMS connection: an admin can add one under Connections."}
     else:
         file_b64 = base64.b64encode(attachment.content).decode() if attachment else None
         try:
-            with axion.client_for(connection, interactive=True) as client:
-                result = client.send_sms(
+            opened = (nullcontext(client) if client is not None
+                      else axion.client_for(connection, interactive=True))
+            with opened as sender:
+                result = sender.send_sms(
                     own.number, message.destinations, message.text, file_b64=file_b64,
                     customer_provided_id=message.customer_provided_id or None)
         except OutcomeUnknown as error:

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from api.views import api_not_found
+from campaigns.api import CampaignViewSet
 from contacts.api import ContactImportViewSet, ContactViewSet
 from fax_alerts.api import FaxAlertRuleViewSet, FaxAttentionViewSet, FaxWatchViewSet
 from faxes.api import FaxViewSet
@@ -33,6 +34,7 @@ router.register("webhook-ledger", WebhookLedgerViewSet, basename="api-webhook-le
 router.register("webhook-endpoints", EndpointViewSet, basename="api-webhook-endpoint")
 router.register("templates", TemplateViewSet, basename="api-template")
 router.register("opt-outs", OptOutViewSet, basename="api-opt-out")
+router.register("campaigns", CampaignViewSet, basename="api-campaign")
 
 urlpatterns = [
     *router.urls,

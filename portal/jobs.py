@@ -13,6 +13,7 @@ from django.conf import settings
 from django_q.models import Schedule
 
 from accounts.tasks import renew_tokens
+from campaigns.tasks import run_campaigns
 from charts.tasks import count_activity, recount_activity_window
 from fax_alerts.tasks import check_fax_alerts
 from faxes.tasks import backfill_faxes, sync_faxes
@@ -104,6 +105,9 @@ JOBS = [
     Job("send_keyword_replies", send_pending_keyword_replies, "KEYWORD_REPLY_MINUTES",
         "Send answers to STOP, START and HELP whose job was lost, while they are news "
         "(optouts/tasks.py)."),
+    Job("run_campaigns", run_campaigns, "CAMPAIGNS_MINUTES",
+        "Start a runner for every running campaign that has none (its task stopped: a "
+        "crash, a restart); a runner already sending keeps going alone."),
     Job("sandbox_advance", advance_due_messages, "SANDBOX_ADVANCE_MINUTES",
         "Sandbox: move due outbound messages from QUEUED to SENT/FAILED and notify.",
         per_organization=False),

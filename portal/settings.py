@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "notifications",
     "charts",
     "fax_alerts",
+    "campaigns",
     "portal",
 ]
 if AXION_SANDBOX:
@@ -229,6 +230,15 @@ CHARTS_RECOUNT_MINUTES = env.int("CHARTS_RECOUNT_MINUTES", default=24 * 60)
 # Fax alerts' job: stuck faxes, last tries, no fax sent by an hour (fax_alerts/alerting.py).
 FAX_ALERT_MINUTES = env.int("FAX_ALERT_MINUTES", default=1)
 KEYWORD_REPLY_MINUTES = env.int("KEYWORD_REPLY_MINUTES", default=5)
+# Campaigns (bulk sends): the job that resumes running campaigns whose runner stopped; the
+# rate of a new organization's campaigns, and the most any organization may set (the
+# provider publishes no sending limit: carriers allow about one message a second per long
+# code); how long one runner sends before handing over to the next (below Q_TIMEOUT).
+CAMPAIGNS_MINUTES = env.int("CAMPAIGNS_MINUTES", default=1)
+CAMPAIGN_RATE_PER_MINUTE = env.int("CAMPAIGN_RATE_PER_MINUTE", default=60)
+CAMPAIGN_MAX_RATE_PER_MINUTE = env.int("CAMPAIGN_MAX_RATE_PER_MINUTE", default=600)
+CAMPAIGN_RUN_SECONDS = env.int("CAMPAIGN_RUN_SECONDS", default=90)
+CAMPAIGN_MAX_RECIPIENTS = env.int("CAMPAIGN_MAX_RECIPIENTS", default=100_000)
 
 # Webhooks are unsigned: confirm each newSMS and updatedSMS with getSMS by its uuid first.
 WEBHOOK_CONFIRM_NEW_SMS = env.bool("WEBHOOK_CONFIRM_NEW_SMS", default=True)

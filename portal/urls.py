@@ -24,6 +24,7 @@ urlpatterns = [
     path("operations/", include("operations.urls")),
     path("notifications/", include("notifications.urls")),
     path("activity/", include("charts.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("organization/webhooks/", include("webhooks_out.urls")),
     path("templates/", include("message_templates.urls")),
     path("api/v1/", include("portal.api_urls")),

@@ -16,7 +16,7 @@ from tests.factories import ConnectionFactory, MembershipFactory
 
 PORTAL_APPS = ("accounts", "contacts", "events", "faxes", "messaging", "notifications", "common",
                "portal", "api", "operations", "webhooks_out", "optouts",
-               "message_templates", "charts", "fax_alerts")
+               "message_templates", "charts", "fax_alerts", "campaigns")
 # Positive control: tenant models known today, which the derivation must find.
 KNOWN_SCOPED = {
     "accounts.Membership", "accounts.Invitation", "accounts.Connection",
@@ -29,6 +29,7 @@ KNOWN_SCOPED = {
     "charts.MessageDay", "fax_alerts.Watch", "fax_alerts.AlertRule", "fax_alerts.Alert",
     "fax_alerts.Attention", "faxes.FaxObservation", "faxes.FaxBackfill",
     "faxes.FaxBackfillDay", "optouts.KeywordReplies", "optouts.InboundKeyword",
+    "campaigns.Campaign", "campaigns.CampaignRecipient", "campaigns.CampaignDefaults",
 }
 
 

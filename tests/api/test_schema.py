@@ -50,6 +50,15 @@ ENDPOINTS = {
     "/api/v1/templates/{id}/render/": {"post"},
     "/api/v1/opt-outs/": {"get", "post"},
     "/api/v1/opt-outs/{number}/": {"get", "delete"},
+    "/api/v1/campaigns/": {"get", "post"},
+    "/api/v1/campaigns/{id}/": {"get"},
+    "/api/v1/campaigns/{id}/preview/": {"get"},
+    "/api/v1/campaigns/{id}/start/": {"post"},
+    "/api/v1/campaigns/{id}/pause/": {"post"},
+    "/api/v1/campaigns/{id}/resume/": {"post"},
+    "/api/v1/campaigns/{id}/cancel/": {"post"},
+    "/api/v1/campaigns/{id}/recipients/": {"get"},
+    "/api/v1/campaigns/{id}/outcomes/": {"get"},
 }
 
 

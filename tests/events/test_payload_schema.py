@@ -67,6 +67,10 @@ def built(org) -> list:
                 SimpleNamespace(pk=8, created_at=AT, day=None, reason="It failed."),
                 SimpleNamespace(pk=2, kind="failed", minutes=None, hour=None), fax,
                 url="https://portal.example.com/faxes/3/"),
+            payloads.campaign_finished_event(SimpleNamespace(
+                pk=12, name="Flu shots", own_number=SimpleNamespace(number="+18056421414"),
+                status="cancelled", total=10, sent=4, failed=1, skipped=1, remaining=4,
+                started_at=AT, finished_at=AT)),
         ]
 
 
