@@ -70,3 +70,10 @@ def restore_sqlite_index(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
         for trigger in fts.TRIGGERS:
             cursor.execute(trigger)
         cursor.execute(fts.REBUILD)
+
+
+def messages_with_text(query: str) -> Q:
+    """A filter of messages whose text contains `query`, from the same index as the inbox's
+    search (deleted ones too: the caller leaves them out)."""
+    ids = _indexed_ids(query)
+    return Q(id__in=ids) if ids is not None else Q(text__icontains=query)

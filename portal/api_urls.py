@@ -11,6 +11,7 @@ from faxes.api import FaxViewSet
 from messaging.api import ConversationViewSet, MessageViewSet, NumberViewSet
 from messaging.team_api import LabelViewSet
 from operations.api import ConnectionStateViewSet, JobViewSet, WebhookLedgerViewSet
+from search.api import SearchViewSet
 from webhooks_out.api import EndpointViewSet
 
 router = SimpleRouter()
@@ -25,6 +26,7 @@ router.register("connections", ConnectionStateViewSet, basename="api-connection"
 router.register("jobs", JobViewSet, basename="api-job")
 router.register("webhook-ledger", WebhookLedgerViewSet, basename="api-webhook-ledger")
 router.register("webhook-endpoints", EndpointViewSet, basename="api-webhook-endpoint")
+router.register("search", SearchViewSet, basename="api-search")
 
 urlpatterns = [
     *router.urls,

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "webhooks_out",
     "operations",
     "notifications",
+    "search",
     "portal",
 ]
 if AXION_SANDBOX:

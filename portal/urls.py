@@ -21,6 +21,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("operations/", include("operations.urls")),
     path("notifications/", include("notifications.urls")),
+    path("search/", include("search.urls")),
     path("organization/webhooks/", include("webhooks_out.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("", views.dashboard, name="dashboard"),

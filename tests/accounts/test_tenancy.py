@@ -15,7 +15,7 @@ from accounts.tenancy import organization_scope
 from tests.factories import ConnectionFactory, MembershipFactory
 
 PORTAL_APPS = ("accounts", "contacts", "events", "faxes", "messaging", "notifications", "common",
-               "portal", "api", "operations", "webhooks_out")
+               "portal", "api", "operations", "webhooks_out", "search")
 # Positive control: tenant models known today, which the derivation must find.
 KNOWN_SCOPED = {
     "accounts.Membership", "accounts.Invitation", "accounts.Connection",

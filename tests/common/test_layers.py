@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = {"contacts", "events", "faxes", "messaging", "notifications", "operations",
-          "sandbox", "webhooks_out"}
+          "sandbox", "webhooks_out", "search"}
 PACKAGES = {"common", "axion", "accounts", "api", *DOMAIN, "portal"}
 
 # What each package may not import (itself and everything else of the project is allowed).
