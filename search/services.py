@@ -14,7 +14,9 @@ there is more), in a fixed number of queries whatever the organization holds:
   one query each over its index (an OR of the two would sort every fax of a busy number);
 - messages whose text holds the query, newest first, from the inbox search's index
   (messaging.search: SQLite's FTS5 table, PostgreSQL's trigram index), from MIN_TEXT
-  characters on: neither trigram index can answer fewer;
+  characters on: neither trigram index can answer fewer. On SQLite the table gives at
+  most messaging.search.MOST_IDS ids, whose times are read and sorted here, then the
+  newest are loaded; a word in more messages is looked for newest first;
 - for a number, the one-to-one conversations with it (`participants` equals it: the
   unique (organization, own_number, participants) index), as a contact's timeline finds
   them;
@@ -33,7 +35,7 @@ from contacts.models import Contact, ContactNumber
 from contacts.search import matching
 from faxes.models import Fax
 from messaging.models import Conversation, Media, Message, MessagingNumber
-from messaging.search import messages_with_text
+from messaging.search import message_ids_with_text
 
 GROUP_SIZE = 10
 MIN_LENGTH = 2
@@ -150,12 +152,20 @@ def _faxes(query: str, number: str) -> FaxGroup:
 
 
 def _messages(query: str, membership) -> Group:
+    messages = Message.objects.visible_to(membership).filter(deleted_at=None)
+    ids = message_ids_with_text(query)
+    if ids is None:
+        newest = messages.filter(text__icontains=query).order_by(*NEWEST)
+    else:
+        # At most MOST_IDS candidates, sorted here: ordered in SQL, SQLite would walk the
+        # organization's messages newest first (msg_org_newest) looking for them.
+        found = sorted(messages.filter(pk__in=ids).values_list("sent_at", "pk"), reverse=True)
+        newest = Message.objects.filter(pk__in=[pk for _, pk in found[:GROUP_SIZE + 1]])
     in_order = Prefetch("media", queryset=Media.objects.order_by("position"))
-    messages = (Message.objects.visible_to(membership)
-                .filter(messages_with_text(query), deleted_at=None)
-                .select_related("conversation__own_number").prefetch_related(in_order)
-                .order_by(*NEWEST))
-    return _capped(messages[:GROUP_SIZE + 1])
+    rows = (newest.select_related("conversation__own_number").prefetch_related(in_order)
+            [:GROUP_SIZE + 1])
+    return _capped(sorted(rows, key=lambda message: (message.sent_at, message.pk),
+                          reverse=True))
 
 
 def _conversations(number: str, membership) -> Group:
