@@ -26,10 +26,10 @@ router.register("connections", ConnectionStateViewSet, basename="api-connection"
 router.register("jobs", JobViewSet, basename="api-job")
 router.register("webhook-ledger", WebhookLedgerViewSet, basename="api-webhook-ledger")
 router.register("webhook-endpoints", EndpointViewSet, basename="api-webhook-endpoint")
-router.register("search", SearchViewSet, basename="api-search")
 
 urlpatterns = [
     *router.urls,
+    path("search/", SearchViewSet.as_view({"get": "search"}), name="api-search"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^.*$", api_not_found),

@@ -1,8 +1,8 @@
 """GET /api/v1/search/?q=: the search page's results (search.services) in the shapes of
 the faxes, messages, conversations and contacts endpoints."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from api.fields import StringField, stripped_length
@@ -49,22 +49,23 @@ class SearchResultSerializer(serializers.Serializer):
     more = MoreSerializer()
 
 
-@extend_schema_view(list=extend_schema(
-    summary="Search faxes, messages and contacts",
-    description=f"At most {services.GROUP_SIZE} of each kind; `more` says where there are "
-                "others. Messages and conversations are those the caller may see.",
-    responses={200: SearchResultSerializer}))
-class SearchViewSet(OrganizationApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """One search across the organization's faxes, messages and contacts."""
+class SearchViewSet(OrganizationApiMixin, viewsets.GenericViewSet):
+    """One search across the organization's faxes, messages and contacts: one object, not a
+    list, so it is routed by hand (portal/api_urls.py) to its action `search`."""
 
     serializer_class = SearchResultSerializer
     pagination_class = None
-    query_serializers = {"list": SearchQuerySerializer}
+    query_serializers = {"search": SearchQuerySerializer}
 
     def get_queryset(self):
         return []
 
-    def list(self, request, *args, **kwargs):
+    @extend_schema(
+        summary="Search faxes, messages and contacts",
+        description=f"At most {services.GROUP_SIZE} of each kind; `more` says where there "
+                    "are others. Messages and conversations are those the caller may see.",
+        responses={200: SearchResultSerializer})
+    def search(self, request, *args, **kwargs):
         query = self.query().validated_data["q"]
         try:
             results = services.search(organization=self.organization,

@@ -37,6 +37,7 @@ ENDPOINTS = {
     "/api/v1/webhook-endpoints/{id}/test/": {"post"},
     "/api/v1/webhook-endpoints/{id}/deliveries/": {"get"},
     "/api/v1/webhook-endpoints/event-types/": {"get"},
+    "/api/v1/search/": {"get"},
 }
 
 
