@@ -33,7 +33,7 @@ def search(request):
             contacts=contacts_by_number(numbers),
             dialable={fax.destination_number for fax in results.faxes.items
                       if is_us_number(fax.destination_number)},
-            messages=[(message, message_link_cursor(message))
+            message_rows=[(message, message_link_cursor(message))
                       for message in results.messages.items],
             lookup=services.lookup_offered(results))
     return render(request, "search/results.html", context, status=400 if problem else 200)

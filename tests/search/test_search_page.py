@@ -136,3 +136,7 @@ def test_the_top_bar_has_the_search_box_for_members(viewer_client):
 
 def test_the_top_bar_has_no_search_box_signed_out(client):
     assert 'id="topbar-search"' not in client.get(reverse("login")).content.decode()
+
+
+def test_the_found_messages_are_not_shown_as_flash_messages(viewer_client, message):
+    assert 'class="flash"' not in page(viewer_client, REFERENCE).content.decode()
