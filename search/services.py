@@ -8,8 +8,10 @@ there is more), in a fixed number of queries whatever the organization holds:
   with it, in their order, both over the index (organization, customer_field, sent_at, id).
   The prefix is read as the range of strings from the reference up to the first string
   past all that start with it, which the index answers on both databases (SQLite's LIKE
-  and PostgreSQL's outside the C collation cannot use it); `startswith` on top keeps the
-  answer exact;
+  and PostgreSQL's outside the C collation cannot use it); `startswith` on top keeps out
+  what is not a match. The range holds every match where strings sort by code point:
+  SQLite, and PostgreSQL databases made with the C or C.UTF-8 collation; under a
+  linguistic collation it may leave some out;
 - faxes by number, for a query that reads as a US number: sent from it and sent to it,
   one query each over its index (an OR of the two would sort every fax of a busy number);
 - messages whose text holds the query, newest first, from the inbox search's index
