@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.contacts.factories import contact_with
+from tests.factories import UserFactory
 from tests.faxes.factories import FaxFactory
 from tests.messaging.factories import ConversationFactory, MessageFactory
 from tests.search.conftest import REFERENCE
@@ -140,3 +141,8 @@ def test_the_top_bar_has_no_search_box_signed_out(client):
 
 def test_the_found_messages_are_not_shown_as_flash_messages(viewer_client, message):
     assert 'class="flash"' not in page(viewer_client, REFERENCE).content.decode()
+
+
+def test_a_member_not_on_the_number_does_not_see_its_message(agent_client, number, message):
+    number.allowed_users.add(UserFactory())
+    assert f"#m{message.pk}" not in page(agent_client, REFERENCE).content.decode()
