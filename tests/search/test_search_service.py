@@ -132,3 +132,15 @@ def test_a_conversation_of_another_number_with_the_party_is_found_too(org, numbe
                                  participants=OTHER)
     MessageFactory(conversation=second)
     assert set(run(org, OTHER).conversations.items) == {conversation, second}
+
+
+def test_a_member_sees_the_messages_of_the_open_number_not_of_the_closed_one(org, agent, number,
+                                                                           message):
+    open_one = ConversationFactory(own_number=MessagingNumberFactory(organization=org))
+    seen = MessageFactory(conversation=open_one, text=f"Also {REFERENCE}")
+    number.allowed_users.add(UserFactory())
+    assert run(org, REFERENCE, membership=agent).messages.items == [seen]
+
+
+def test_a_member_whose_numbers_are_all_open_sees_every_message(org, viewer, number, message):
+    assert run(org, REFERENCE, membership=viewer).messages.items == [message]
