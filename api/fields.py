@@ -33,6 +33,15 @@ HAS_TEXT = RegexValidator(rf"\A[{_WHITE_SPACE}]*[^\x00{_WHITE_SPACE}][^\x00]*\Z"
 E164_US = RegexValidator(r"\A\+1[2-9][0-9]{2}[2-9][0-9]{6}\Z",
                          "Enter a US number in E.164, such as +18056421414.")
 
+
+def stripped_length(shortest: int, longest: int, message: str) -> RegexValidator:
+    """Text of `shortest` (2 or more) to `longest` characters once the white space around
+    it is stripped (str.strip()), without a null character."""
+    return RegexValidator(
+        rf"\A[{_WHITE_SPACE}]*[^\x00{_WHITE_SPACE}][^\x00]{{{shortest - 2},{longest - 2}}}"
+        rf"[^\x00{_WHITE_SPACE}][{_WHITE_SPACE}]*\Z", message)
+
+
 # Base64 of a file whose first bytes are those common.filetypes.sniff() knows, with line
 # breaks between 4-character groups as MIME encoders write them. Each pattern spells the
 # groups that the file's first bytes decide, then any whole groups and the padding.

@@ -34,6 +34,12 @@ def _encode(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
+def cursor_after(values: list) -> str:
+    """The cursor of the page that comes after a row whose ordering fields hold `values`:
+    for a link that opens a list at a given row."""
+    return _encode(values)
+
+
 class InvalidCursor(ValueError):
     """A cursor that this ordering's pages could not have made: edited by hand, or stale."""
 

@@ -70,3 +70,11 @@ def restore_sqlite_index(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
         for trigger in fts.TRIGGERS:
             cursor.execute(trigger)
         cursor.execute(fts.REBUILD)
+
+
+
+def message_ids_with_text(query: str) -> list[int] | None:
+    """The ids of the messages (of any organization, deleted ones too) whose text contains
+    `query`, from SQLite's FTS5 table; None where it does not apply: filter with
+    `text__icontains`, which PostgreSQL answers from its trigram index."""
+    return _indexed_ids(query)

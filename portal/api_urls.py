@@ -15,6 +15,7 @@ from messaging.api import ConversationViewSet, MessageViewSet, NumberViewSet
 from messaging.team_api import LabelViewSet
 from operations.api import ConnectionStateViewSet, JobViewSet, WebhookLedgerViewSet
 from optouts.api import OptOutViewSet
+from search.api import SearchViewSet
 from webhooks_out.api import EndpointViewSet
 
 router = SimpleRouter()
@@ -38,6 +39,7 @@ router.register("campaigns", CampaignViewSet, basename="api-campaign")
 
 urlpatterns = [
     *router.urls,
+    path("search/", SearchViewSet.as_view({"get": "search"}), name="api-search"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^.*$", api_not_found),

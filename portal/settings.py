@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "charts",
     "fax_alerts",
     "campaigns",
+    "search",
     "portal",
 ]
 if AXION_SANDBOX:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("activity/", include("charts.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("search/", include("search.urls")),
     path("organization/webhooks/", include("webhooks_out.urls")),
     path("templates/", include("message_templates.urls")),
     path("api/v1/", include("portal.api_urls")),

@@ -16,7 +16,7 @@ from tests.factories import ConnectionFactory, MembershipFactory
 
 PORTAL_APPS = ("accounts", "contacts", "events", "faxes", "messaging", "notifications", "common",
                "portal", "api", "operations", "webhooks_out", "optouts",
-               "message_templates", "charts", "fax_alerts", "campaigns")
+               "message_templates", "charts", "fax_alerts", "campaigns", "search")
 # Positive control: tenant models known today, which the derivation must find.
 KNOWN_SCOPED = {
     "accounts.Membership", "accounts.Invitation", "accounts.Connection",

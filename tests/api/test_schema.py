@@ -59,6 +59,7 @@ ENDPOINTS = {
     "/api/v1/campaigns/{id}/cancel/": {"post"},
     "/api/v1/campaigns/{id}/recipients/": {"get"},
     "/api/v1/campaigns/{id}/outcomes/": {"get"},
+    "/api/v1/search/": {"get"},
 }
 
 

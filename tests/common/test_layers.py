@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = {"contacts", "events", "faxes", "messaging", "notifications", "operations",
           "optouts", "sandbox", "webhooks_out", "message_templates", "charts",
-          "fax_alerts", "campaigns"}
+          "fax_alerts", "campaigns", "search"}
 PACKAGES = {"common", "axion", "accounts", "api", *DOMAIN, "portal"}
 
 # What each package may not import (itself and everything else of the project is allowed).
