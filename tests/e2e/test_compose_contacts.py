@@ -48,7 +48,7 @@ def test_pick_contacts_by_name_and_send_to_both(page, portal):
     page.get_by_role("option", name=re.compile(r"Tom Becker")).click()
     expect(recipients.get_by_role("listitem")).to_have_count(2)
 
-    page.get_by_label("Message").fill(TEXT)
+    page.get_by_label("Message", exact=True).fill(TEXT)
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("status")).to_contain_text("Sent to 2 recipients")
     assert _sent_to(portal) == [["+16195550122"], ["+14155550199"]]

@@ -22,7 +22,7 @@ def _open_conversation(page, portal, party: str) -> None:
 def test_reply_goes_from_queued_to_sent_without_reload(page, portal):
     log_in(page)
     _open_conversation(page, portal, CONTACT)
-    page.get_by_label("Message").fill("See you at 10:30, thanks!")
+    page.get_by_label("Message", exact=True).fill("See you at 10:30, thanks!")
     page.get_by_role("button", name="Send").click()
     bubble = page.locator(".bubble.outbound", has_text="See you at 10:30, thanks!").last
     expect(bubble).to_contain_text("Queued")
@@ -35,7 +35,7 @@ def test_new_message_with_an_image_to_two_numbers(page, portal):
     log_in(page)
     page.goto("/messaging/new/")
     page.get_by_label("To").fill("(619) 555-0122, 415.555.0199")
-    page.get_by_label("Message").fill("Our new opening hours")
+    page.get_by_label("Message", exact=True).fill("Our new opening hours")
     page.get_by_label("Attach an image or mp3").set_input_files(
         files=[{"name": "hours.png", "mimeType": "image/png", "buffer": PNG}])
     page.get_by_role("button", name="Send").click()

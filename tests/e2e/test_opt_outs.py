@@ -31,7 +31,7 @@ def test_stop_opts_out_and_the_composer_refuses_the_number(page, portal):
     expect(confirmation).to_have_count(1, timeout=30_000)
 
     page.goto(f"/messaging/new/?to={SENDER}")
-    page.get_by_label("Message").fill("Your appointment is tomorrow at 10.")
+    page.get_by_label("Message", exact=True).fill("Your appointment is tomorrow at 10.")
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("alert").filter(has_text="opted out")).to_contain_text(SENDER)
 

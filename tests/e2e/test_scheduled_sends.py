@@ -22,7 +22,7 @@ def test_schedule_a_reply_edit_it_and_cancel_it(page, portal):
         "a").click()
     # Two days ahead is in the future in any zone; the demo organization is in New York.
     day = (datetime.now(UTC) + timedelta(days=2)).date()
-    page.get_by_label("Message").fill("Reminder: your appointment is on Thursday")
+    page.get_by_label("Message", exact=True).fill("Reminder: your appointment is on Thursday")
     page.get_by_text("Send later", exact=True).click()
     page.get_by_label("Date").fill(day.isoformat())
     page.get_by_label("Time").fill("09:30")
@@ -37,7 +37,7 @@ def test_schedule_a_reply_edit_it_and_cancel_it(page, portal):
 
     bubble.get_by_role("link", name="Edit").click()
     expect(page.get_by_role("heading", name="Change scheduled message")).to_be_visible()
-    page.get_by_label("Message").fill("Reminder: your appointment is on Thursday at 10")
+    page.get_by_label("Message", exact=True).fill("Reminder: your appointment is on Thursday at 10")
     page.get_by_label("Time").fill("08:15")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("08:15")
