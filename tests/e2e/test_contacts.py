@@ -43,8 +43,9 @@ def test_import_with_an_error_correct_it_and_import_again(page, tmp_path):
     expect(page.locator(".import-counts")).to_contain_text("2 created")
 
     page.get_by_role("link", name="See the contacts").click()
-    page.get_by_role("searchbox", name="Search").fill("Noah")
-    page.get_by_role("button", name="Search").click()
+    contacts_search = page.get_by_role("search", name="Search contacts")
+    contacts_search.get_by_role("searchbox").fill("Noah")
+    contacts_search.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Noah Patel").click()
     expect(page.get_by_role("heading", name="Noah Patel")).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("(646) 555-0175")

@@ -36,9 +36,10 @@ with scopes_disabled():
 def test_a_reference_in_the_top_bar_finds_the_fax_and_the_message(page, portal):
     fax_id = portal.shell(PLANT).splitlines()[-1]
     log_in(page)
+    page.wait_for_load_state()  # the page's scripts, the "/" key's among them, have run
 
     page.keyboard.press("/")  # the top bar's search box
-    expect(page.get_by_label("Search a reference, number or name")).to_be_focused()
+    expect(page.get_by_label("Search everywhere")).to_be_focused()
     page.keyboard.type(REFERENCE)
     page.keyboard.press("Enter")
 
