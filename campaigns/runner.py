@@ -39,6 +39,7 @@ from campaigns.models import (
     RecipientStatus,
     SkipReason,
 )
+from common.bulk import update_rows
 from common.locks import job_lock
 from message_templates.rendering import MissingValues
 from messaging.models import MessageStatus
@@ -153,8 +154,8 @@ class _Runner:
             campaign=campaign, status=RecipientStatus.SENDING, claim=self.token)
             .select_related("contact").order_by("id"))
         self._send(claimed, client)
-        CampaignRecipient.objects.bulk_update(
-            claimed, ["status", "skip_reason", "detail", "message", "updated_at"])
+        update_rows(CampaignRecipient.objects.all(), claimed,
+                    ["status", "skip_reason", "detail", "message", "updated_at"])
         services.refresh_counts(campaign)
         return True
 

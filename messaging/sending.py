@@ -35,6 +35,7 @@ from accounts.tenancy import organization_scope
 from axion.errors import AxionError, NoConnection, OutcomeUnknown
 from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES, SmsClient
 from axion.wording import describe_provider_error
+from common.bulk import update_rows
 from common.filetypes import MMS_TYPES, sniff
 from common.phone import parse_us_number
 from events import payloads as event_payloads
@@ -343,8 +344,8 @@ def _record_batch(organization: Organization, own: MessagingNumber,
         try:
             with transaction.atomic():
                 Message.objects.bulk_create(messages)
-                Conversation.objects.bulk_update(
-                    conversations.values(),
+                update_rows(
+                    Conversation.objects.all(), list(conversations.values()),
                     ["last_message_at", "last_preview", "last_direction", "changed_at"])
         except IntegrityError:
             messages = []
@@ -421,8 +422,9 @@ def _write_outcomes(organization: Organization, outcomes: list[tuple[Message, di
         pk__in=[m.pk for m, _ in outcomes]).values_list("pk", flat=True))
     written = [(m, v) for m, v in outcomes if m.pk in open_pks]
     changes = [_status_change(m, v, m.status, m.uuid) for m, v in written]
-    unsettled.bulk_update([changed for changed, _, _ in changes],
-                          ["uuid", "status", "status_reason", "sent_at", "updated_at"])
+    # Only the rows found unsettled above: locked (SQLite's transactions are IMMEDIATE).
+    update_rows(Message.objects.all(), [changed for changed, _, _ in changes],
+                ["uuid", "status", "status_reason", "sent_at", "updated_at"])
     emit_many(organization=organization, events=event_payloads.message_status_events(
         [change for change in changes if change[0].status != change[1]]))
     return written, [m for m, _ in outcomes if m.pk not in open_pks]
