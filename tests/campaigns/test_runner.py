@@ -4,6 +4,7 @@ skipping opted-out numbers, surviving a crash, and ending it."""
 import pytest
 from django_scopes import scopes_disabled
 
+from accounts.models import AuditEntry
 from campaigns import runner, services
 from campaigns.models import CampaignStatus, RecipientStatus, SkipReason
 from events.models import Event, EventType
@@ -248,3 +249,13 @@ def test_cancelled_campaign_emits_campaign_finished_but_a_discarded_draft_does_n
         events = list(Event.objects.filter(type=EventType.CAMPAIGN_FINISHED))
     assert [(e.subject, e.payload["status"], e.payload["not_sent"]) for e in events] == [
         (f"campaign:{started.pk}", "cancelled", 2)]
+
+
+def test_each_batch_is_audited_once_naming_the_campaign(make_campaign, sends, run):
+    campaign = make_campaign(NUMBERS[:25], started=True, rate=60)  # batches of 10
+    run(campaign)
+    with scopes_disabled():
+        entries = list(AuditEntry.objects.filter(action="message.sent").order_by("id"))
+    assert [(e.actor_label, e.target, e.detail["count"]) for e in entries] == [
+        (f"campaign {campaign.pk}", f"campaign {campaign.pk}: {n} recipients", n)
+        for n in (10, 10, 5)]
