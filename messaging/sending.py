@@ -11,6 +11,9 @@ IdempotencyKeyReused when the submission asks for another message than the first
 A send with `send_at` is recorded SCHEDULED, with its attachment in storage, and handed over
 at its time by the send_scheduled_messages job (messaging/scheduling.py). A FAILED message
 is sent again as a new message linked to it (`resend_message`).
+
+`send_batch` is the bulk form for campaigns: the same rules, the database work once per
+batch instead of once per message.
 """
 
 import base64
@@ -198,7 +201,8 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
 
 @dataclass
 class BatchSend:
-    """One message of a batch: its one recipient (E.164), its text, its idempotency key."""
+    """One message of a batch: its one recipient (E.164), its text, its idempotency key
+    (send_batch normalises the first two in place)."""
 
     to: str
     text: str
