@@ -13,9 +13,10 @@ most once, by at most one runner at a time.
   recipient may text STOP while the campaign runs), and send_message refuses them anyway.
 - A paused or cancelled campaign sends nothing after the batch in flight: its status is
   read before each batch, and a batch lasts about ten seconds at the campaign's rate.
-- Per send, the only work is the send itself (messaging.sending.send_message, through one
-  provider client for the whole run: one login, one connection pool); the batch's claim,
-  opt-out check, contacts and outcomes are a few statements per batch.
+- A batch is sent with messaging.sending.send_batch, through one provider client for the
+  whole run (one login, one connection pool): per send, only its provider call; its
+  records, outcomes, events and audit entry are a few statements per batch, as are the
+  batch's claim, opt-out check, contacts and the recipients' outcomes.
 """
 
 import logging
@@ -38,11 +39,11 @@ from campaigns.models import (
     RecipientStatus,
     SkipReason,
 )
+from common.bulk import update_rows
 from common.locks import job_lock
 from message_templates.rendering import MissingValues
-from messaging.idempotency import IdempotencyKeyReused, SendInProgress
 from messaging.models import MessageStatus
-from messaging.sending import send_message
+from messaging.sending import BatchResult, BatchSend, send_batch
 from messaging.services import sms_connection
 from optouts.services import OptedOut, opted_out_numbers
 
@@ -152,48 +153,64 @@ class _Runner:
         claimed = list(CampaignRecipient.objects.filter(
             campaign=campaign, status=RecipientStatus.SENDING, claim=self.token)
             .select_related("contact").order_by("id"))
-        for recipient in claimed:
-            self.pacer.wait()
-            self._send(recipient, client)
-        CampaignRecipient.objects.bulk_update(
-            claimed, ["status", "skip_reason", "detail", "message", "updated_at"])
+        self._send(claimed, client)
+        update_rows(CampaignRecipient.objects.all(), claimed,
+                    ["status", "skip_reason", "detail", "message", "updated_at"])
         services.refresh_counts(campaign)
         return True
 
-    def _send(self, recipient: CampaignRecipient, client) -> None:
+    def _send(self, claimed: list[CampaignRecipient], client) -> None:
+        """Send the claimed recipients as one batch (messaging.sending.send_batch); each
+        recipient's outcome on its row, to be saved by the caller."""
         campaign = self.campaign
-        recipient.updated_at = timezone.now()
-        try:
-            text = services.text_for(campaign, recipient)
-        except MissingValues as error:
-            recipient.status = RecipientStatus.SKIPPED
-            recipient.skip_reason = SkipReason.MISSING_VALUES
-            recipient.detail = str(error)[:300]
+        now = timezone.now()
+        sending = []
+        for recipient in claimed:
+            recipient.updated_at = now
+            try:
+                text = services.text_for(campaign, recipient)
+            except MissingValues as error:
+                recipient.status = RecipientStatus.SKIPPED
+                recipient.skip_reason = SkipReason.MISSING_VALUES
+                recipient.detail = str(error)[:300]
+                continue
+            sending.append((recipient, BatchSend(
+                to=recipient.number, text=text,
+                idempotency_key=idempotency_key(campaign.pk, recipient.pk))))
+        if not sending:
             return
         try:
-            message = send_message(
-                organization=campaign.organization, user=None,
-                own_number=campaign.own_number.number, to=[recipient.number],
-                text=text, attachment=self.attachment,
-                idempotency_key=idempotency_key(campaign.pk, recipient.pk),
-                actor_label=f"campaign {campaign.pk}", client=client)[0]
-        except OptedOut:
+            results = send_batch(
+                organization=campaign.organization, own_number=campaign.own_number.number,
+                sends=[send for _, send in sending], client=client,
+                attachment=self.attachment, actor_label=f"campaign {campaign.pk}",
+                audit_target=f"campaign {campaign.pk}: {len(sending)} recipients",
+                pace=self.pacer.wait)
+        except (ValidationError, PermissionDenied) as error:  # its number, say, is gone
+            for recipient, _ in sending:
+                recipient.status = RecipientStatus.FAILED
+                recipient.detail = _reason(error)
+            return
+        for (recipient, _), result in zip(sending, results, strict=True):
+            self._record(recipient, result)
+
+    def _record(self, recipient: CampaignRecipient, result: BatchResult) -> None:
+        message = result.message
+        if isinstance(result.refused, OptedOut):
             recipient.status = RecipientStatus.SKIPPED
             recipient.skip_reason = SkipReason.OPTED_OUT
             recipient.detail = "Opted out before it was sent."
-            return
-        except SendInProgress as earlier:
-            # Sent by a runner that stopped before it wrote the outcome: that send counts.
-            message = earlier.messages[0]
-        except (IdempotencyKeyReused, ValidationError, PermissionDenied) as error:
+        elif result.refused is not None:
             recipient.status = RecipientStatus.FAILED
-            recipient.detail = _reason(error)
-            return
-        recipient.message = message
-        if message.status == MessageStatus.FAILED:
+            recipient.detail = _reason(result.refused)
+        elif message.status == MessageStatus.FAILED:
+            recipient.message = message
             recipient.status = RecipientStatus.FAILED
             recipient.detail = message.status_reason[:300]
         else:
+            # Sent now, or by a runner that stopped before it wrote the outcome: that send
+            # counts.
+            recipient.message = message
             recipient.status = RecipientStatus.SENT
             self.sent += 1
 

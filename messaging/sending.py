@@ -11,11 +11,16 @@ IdempotencyKeyReused when the submission asks for another message than the first
 A send with `send_at` is recorded SCHEDULED, with its attachment in storage, and handed over
 at its time by the send_scheduled_messages job (messaging/scheduling.py). A FAILED message
 is sent again as a new message linked to it (`resend_message`).
+
+`send_batch` is the bulk form for campaigns: the same rules, the database work once per
+batch instead of once per message.
 """
 
 import base64
 import copy
 import uuid as uuid_module
+from collections import Counter
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,11 +38,18 @@ from accounts.tenancy import organization_scope
 from axion.errors import AxionError, NoConnection, OutcomeUnknown
 from axion.sms import FILE_TOO_LARGE, MAX_FILE_BYTES, SmsClient
 from axion.wording import describe_provider_error
+from common.bulk import update_rows
 from common.filetypes import MMS_TYPES, sniff
 from common.phone import parse_us_number
 from events import payloads as event_payloads
 from events.services import emit, emit_many
-from messaging.idempotency import check_earlier_send, check_earlier_sends, request_digest
+from messaging.idempotency import (
+    IdempotencyKeyReused,
+    SendInProgress,
+    check_earlier_send,
+    check_earlier_sends,
+    request_digest,
+)
 from messaging.ingest import (
     apply_waiting_events,
     conversation_preview,
@@ -57,7 +69,7 @@ from messaging.send_times import check_send_time
 from messaging.services import sms_connection
 from messaging.team import mark_changed
 from messaging.webhooks import kick_processing, redact_message_events
-from optouts.services import refuse_opted_out
+from optouts.services import OptedOut, opt_outs_of, refuse_opted_out
 
 MAX_TEXT_LENGTH = 1600
 LOCAL_PREFIX = "local-"
@@ -144,11 +156,7 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
     never set by a page or the API, and it refuses anything but that send: one recipient,
     no member, no attachment, no group (ValueError).
     """
-    text = (text or "").strip()
-    if not text and attachment is None:
-        raise ValidationError({"text": "Write a message or attach a file."})
-    if len(text) > MAX_TEXT_LENGTH:
-        raise ValidationError({"text": f"At most {MAX_TEXT_LENGTH} characters."})
+    text = _checked_text(text, attachment)
     if send_at is not None:
         check_send_time(send_at)
         if sms_connection(organization) is None:
@@ -189,6 +197,241 @@ def send_message(*, organization: Organization, user: User | None, own_number: s
                           "media": attachment.content_type if attachment else ""})
         sent.append(message)
     return sent
+
+
+@dataclass
+class BatchSend:
+    """One message of a batch: its one recipient (E.164), its text, its idempotency key
+    (send_batch normalises the first two in place)."""
+
+    to: str
+    text: str
+    idempotency_key: str
+
+
+@dataclass
+class BatchResult:
+    """What became of one send of a batch: its message (sent now, or the earlier send of
+    its idempotency key, which may have no outcome yet), or why nothing was sent
+    (`refused`: OptedOut, IdempotencyKeyReused or ValidationError)."""
+
+    send: BatchSend
+    message: Message | None = None
+    refused: Exception | None = None
+
+
+def send_batch(*, organization: Organization, own_number: str, sends: list[BatchSend],
+               client: SmsClient | None, attachment: Attachment | None = None,
+               actor_label: str = "", audit_target: str = "",
+               pace: Callable[[], None] | None = None) -> list[BatchResult]:
+    """Send many one-recipient messages for the organization (no member: a bulk send), with
+    the rules of send_message and its database work done once for the whole batch: opted-out
+    recipients refused before the provider is asked, a key sent before answered with its
+    first send, every message recorded SENDING (in bulk) before the provider calls, one
+    sendSMS each through `client` (`pace` called before each), then the outcomes written
+    together where the rows still have none, one message.status_changed each, and one
+    audit entry for the batch (`actor_label`, `audit_target`). Rare conflicts (the same key
+    sent at the same moment elsewhere, the provider's copy stored first by a webhook) take
+    send_message's path one message at a time.
+
+    A process that dies amid the provider calls leaves the rest of its batch SENDING: like
+    any send left SENDING, they are reconciled (found at the provider, else failed), and
+    their keys keep them from being sent again."""
+    own = sendable_number(organization=organization, user=None, number=own_number)
+    media = attachment.content if attachment else None
+    results = [BatchResult(send=send) for send in sends]
+    digests = {}
+    for result in results:
+        send = result.send
+        try:
+            send.text = _checked_text(send.text, attachment)
+            send.to = parse_destinations([send.to])[0]
+        except ValidationError as error:
+            result.refused = error
+            continue
+        digests[send.idempotency_key] = request_digest(
+            own_number=own.number, destinations=[send.to], text=send.text, media=media,
+            client_reference="", group=False) if send.idempotency_key else ""
+    waiting = [r for r in results if r.refused is None]
+    opted = opt_outs_of(organization=organization, numbers=[r.send.to for r in waiting])
+    with organization_scope(organization):
+        earlier = {m.idempotency_key: m for m in Message.objects.filter(
+            idempotency_key__in=[r.send.idempotency_key for r in waiting
+                                 if r.send.idempotency_key])}
+    for result in waiting:
+        key = result.send.idempotency_key
+        if result.send.to in opted:
+            result.refused = OptedOut([result.send.to], [opted[result.send.to]])
+        elif key in earlier:
+            _answer_with_earlier(result, earlier[key], digests[key])
+    to_send = [r for r in waiting if r.refused is None and r.message is None]
+    if not to_send:
+        return results
+    recorded = _record_batch(organization, own, to_send, digests)
+    opened = nullcontext(client) if client is not None else _client_of(organization)
+    with opened as sender:
+        file_b64 = _file_b64(attachment)
+        outcomes = []
+        for message in recorded:
+            if pace is not None:
+                pace()
+            outcomes.append((message, _ask_provider(sender, own, message, file_b64)
+                             if sender is not None else {"status": MessageStatus.FAILED,
+                                                         "status_reason": NO_CONNECTION}))
+    _apply_send_results(organization, outcomes)
+    if attachment is not None:
+        # Kept whatever the outcome, as send_message keeps it.
+        for message in recorded:
+            _keep_sent_attachment(message, attachment)
+        with organization_scope(organization):
+            mark_changed([m.conversation_id for m in recorded])  # the pictures show now
+    audit(organization=organization, action="message.sent", actor_label=actor_label,
+          target=(audit_target or f"{len(recorded)} recipients")[:300],
+          detail={"from": own.number, "count": len(recorded),
+                  "statuses": dict(Counter(m.status for m in recorded)),
+                  "media": attachment.content_type if attachment else ""})
+    return results
+
+
+def _checked_text(text: str, attachment: Attachment | None) -> str:
+    text = (text or "").strip()
+    if not text and attachment is None:
+        raise ValidationError({"text": "Write a message or attach a file."})
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValidationError({"text": f"At most {MAX_TEXT_LENGTH} characters."})
+    return text
+
+
+def _answer_with_earlier(result: BatchResult, message: Message, digest: str) -> None:
+    """A send whose key was sent before: its first message (even without an outcome yet:
+    it is not sent again), unless the key was used for another message."""
+    try:
+        check_earlier_send(message, digest)
+    except IdempotencyKeyReused as error:
+        result.refused = error
+        return
+    except SendInProgress:
+        pass
+    result.message = message
+
+
+def _client_of(organization: Organization):
+    """An SMS client of the organization's connection, or None without one."""
+    connection = sms_connection(organization)
+    return axion.client_for(connection) if connection else nullcontext(None)
+
+
+def _record_batch(organization: Organization, own: MessagingNumber,
+                  results: list[BatchResult], digests: dict) -> list[Message]:
+    """The SENDING rows of a batch's sends, in their conversations (found or created in
+    bulk), which show them at once. When one of the keys was sent meanwhile by another
+    process, each is recorded (or found) as send_message does."""
+    now = timezone.now()
+    with organization_scope(organization):
+        conversations = _conversations(organization, own,
+                                       {participants_key(own.number, [r.send.to])
+                                        for r in results})
+        messages = []
+        for result in results:
+            conversation = conversations[participants_key(own.number, [result.send.to])]
+            messages.append(Message(
+                organization=organization, uuid=LOCAL_PREFIX + uuid_module.uuid4().hex,
+                conversation=conversation, direction=Direction.OUTBOUND, source=own.number,
+                destinations=[result.send.to], text=result.send.text,
+                status=MessageStatus.SENDING, sent_at=now,
+                idempotency_key=result.send.idempotency_key,
+                idempotency_digest=digests[result.send.idempotency_key]))
+            conversation.last_message_at, conversation.changed_at = now, now
+            conversation.last_direction = Direction.OUTBOUND
+            conversation.last_preview = conversation_preview(
+                result.send.text, media_count=0 if result.send.text else 1)
+        try:
+            with transaction.atomic():
+                Message.objects.bulk_create(messages)
+                update_rows(
+                    Conversation.objects.all(), list(conversations.values()),
+                    ["last_message_at", "last_preview", "last_direction", "changed_at"])
+        except IntegrityError:
+            messages = []
+    if messages:
+        for result, message in zip(results, messages, strict=True):
+            result.message = message
+        return messages
+    for result in results:
+        message, created = _record_send(organization, own, [result.send.to],
+                                        result.send.text, None, result.send.idempotency_key,
+                                        digests[result.send.idempotency_key], "")
+        if created:
+            result.message = message
+            messages.append(message)
+        else:
+            _answer_with_earlier(result, message, digests[result.send.idempotency_key])
+    return messages
+
+
+def _conversations(organization: Organization, own: MessagingNumber,
+                   keys: set[str]) -> dict[str, Conversation]:
+    """The conversations of `own` with each of these participants keys, created when new
+    (in the organization's scope)."""
+    found = {c.participants: c for c in Conversation.objects.filter(
+        own_number=own, participants__in=keys)}
+    missing = keys - set(found)
+    if missing:
+        Conversation.objects.bulk_create(
+            [Conversation(organization=organization, own_number=own, participants=key)
+             for key in missing], ignore_conflicts=True)  # one made meanwhile is found next
+        found.update({c.participants: c for c in Conversation.objects.filter(
+            own_number=own, participants__in=missing)})
+    return found
+
+
+def _apply_send_results(organization: Organization,
+                        outcomes: list[tuple[Message, dict]]) -> None:
+    """_apply_send_result for a batch: the outcomes written with one UPDATE where the rows
+    still have none, one message.status_changed each. A row settled meanwhile keeps its
+    outcome (and is read again); a uuid whose copy a webhook or sync stored first takes
+    _apply_send_result, which keeps that copy."""
+    now = timezone.now()
+    for _, values in outcomes:
+        values["updated_at"] = now
+    with organization_scope(organization):
+        stored = set(Message.objects.filter(
+            uuid__in=[v["uuid"] for _, v in outcomes if "uuid" in v]
+        ).values_list("uuid", flat=True))
+        alone = [(m, v) for m, v in outcomes if v.get("uuid", "") in stored]
+        together = [(m, v) for m, v in outcomes if v.get("uuid", "") not in stored]
+        try:
+            with transaction.atomic():
+                written, settled = _write_outcomes(organization, together)
+        except IntegrityError:  # a copy stored between the read and the write
+            alone, written, settled = outcomes, [], []
+        for message in settled:
+            message.refresh_from_db()
+        for message, values in written:
+            for name, value in values.items():
+                setattr(message, name, value)
+        mark_changed([m.conversation_id for m, _ in written], now)
+        answered = [m for m, values in written if "uuid" in values]
+        if answered and apply_waiting_events(organization=organization, messages=answered):
+            kick_processing()
+    for message, values in alone:
+        _apply_send_result(message, values)
+
+
+def _write_outcomes(organization: Organization, outcomes: list[tuple[Message, dict]]):
+    """In a transaction: write the outcomes on the rows still unsettled (locked first),
+    emit their events; returns ((message, values) written, messages settled meanwhile)."""
+    unsettled = Message.objects.filter(status__in=MessageStatus.unsettled())
+    open_pks = set(unsettled.select_for_update().filter(
+        pk__in=[m.pk for m, _ in outcomes]).values_list("pk", flat=True))
+    written = [(m, v) for m, v in outcomes if m.pk in open_pks]
+    changes = [_status_change(m, v, m.status, m.uuid) for m, v in written]
+    # Only the rows found unsettled above: locked (SQLite's transactions are IMMEDIATE).
+    update_rows(Message.objects.all(), [changed for changed, _, _ in changes],
+                ["uuid", "status", "status_reason", "sent_at", "updated_at"])
+    emit_many(organization=organization, events=event_payloads.message_status_events(
+        [change for change in changes if change[0].status != change[1]]))
+    return written, [m for m, _ in outcomes if m.pk not in open_pks]
 
 
 def _keep_scheduled(message: Message, attachment: Attachment | None, *, actor_label: str,
@@ -254,29 +497,43 @@ def _hand_to_provider(message: Message, own: MessagingNumber,
         values = {"status": MessageStatus.FAILED,
                   "status_reason": "No SMS connection: an admin can add one under Connections."}
     else:
-        file_b64 = base64.b64encode(attachment.content).decode() if attachment else None
         try:
             opened = (nullcontext(client) if client is not None
                       else axion.client_for(connection, interactive=True))
             with opened as sender:
-                result = sender.send_sms(
-                    own.number, message.destinations, message.text, file_b64=file_b64,
-                    customer_provided_id=message.customer_provided_id or None)
-        except OutcomeUnknown as error:
-            values = {"status": MessageStatus.UNKNOWN,
-                      "status_reason": describe_provider_error(error)[:300]}
-        except AxionError as error:
-            values = {"status": MessageStatus.FAILED,
-                      "status_reason": describe_provider_error(error)[:300]}
-        else:
-            values = {"uuid": result.uuid, "status": MessageStatus.QUEUED,
-                      "sent_at": result.time or message.sent_at}
+                values = _ask_provider(sender, own, message, _file_b64(attachment))
+        except AxionError as error:  # the login of a client opened here
+            values = _failure(error)
     _apply_send_result(message, values)
     # Kept whatever the outcome: it shows at once, and a failed send can be sent again.
     if attachment is not None:
         _keep_sent_attachment(message, attachment)
         with organization_scope(organization):
             mark_changed([message.conversation_id])  # the picture shows now
+
+
+def _file_b64(attachment: Attachment | None) -> str | None:
+    return base64.b64encode(attachment.content).decode() if attachment else None
+
+
+def _failure(error: AxionError) -> dict:
+    """A send's outcome when the provider failed: UNKNOWN when its answer was lost (it may
+    have gone), FAILED when it refused."""
+    status = MessageStatus.UNKNOWN if isinstance(error, OutcomeUnknown) else MessageStatus.FAILED
+    return {"status": status, "status_reason": describe_provider_error(error)[:300]}
+
+
+def _ask_provider(sender: SmsClient, own: MessagingNumber, message: Message,
+                  file_b64: str | None) -> dict:
+    """One sendSMS of a recorded send; its outcome as the values to write on its row."""
+    try:
+        result = sender.send_sms(own.number, message.destinations, message.text,
+                                 file_b64=file_b64,
+                                 customer_provided_id=message.customer_provided_id or None)
+    except AxionError as error:
+        return _failure(error)
+    return {"uuid": result.uuid, "status": MessageStatus.QUEUED,
+            "sent_at": result.time or message.sent_at}
 
 
 def _apply_send_result(message: Message, values: dict) -> None:
@@ -320,12 +577,19 @@ def _apply_send_result(message: Message, values: dict) -> None:
 def _emit_send_status(message: Message, values: dict, previous_status: str,
                       previous_uuid: str) -> None:
     """message.status_changed for a send's outcome, the row's new values on a copy."""
+    emit_many(organization=message.organization, events=event_payloads.message_status_events(
+        [_status_change(message, values, previous_status, previous_uuid)]))
+
+
+def _status_change(message: Message, values: dict, previous_status: str,
+                   previous_uuid: str) -> tuple[Message, str, str | None]:
+    """(the message with its new values, on a copy; its status before; its uuid before
+    when the provider's answer renamed it), as event_payloads.message_status_events takes."""
     changed = copy.copy(message)
     for name, value in values.items():
         setattr(changed, name, value)
     renamed = previous_uuid if changed.uuid != previous_uuid else None
-    emit_many(organization=message.organization, events=event_payloads.message_status_events(
-        [(changed, previous_status, renamed)]))
+    return changed, previous_status, renamed
 
 
 def _keep_sent_attachment(message: Message, attachment: Attachment) -> None:

@@ -17,16 +17,26 @@ from tests.messaging.provider import OWN
 NUMBERS = [f"+1310555{n:04d}" for n in range(100, 200)]
 
 
+class Sends(list):
+    """The destinations of every sendSMS the provider took, in order. `before`, when set,
+    is called with each send's first destination before the provider takes it (something
+    that happens meanwhile: a STOP, a pause, a crash of the runner)."""
+
+    before = None
+
+
 @pytest.fixture
 def sends(provider, sms, number):
-    """The destinations of every sendSMS the provider took, in order."""
-    received = []
+    """The destinations of every sendSMS the provider took, in order (a Sends)."""
+    received = Sends()
     counter = itertools.count(1)
 
     def send_sms(request):
         body = json.loads(request.body)
         if body.get("method") != "sendSMS":
             return 200, {}, json.dumps({"RESULT": "ERROR", "ERROR": "INVALID METHOD"})
+        if received.before is not None:
+            received.before(body["destinationNumbers"][0])
         received.extend(body["destinationNumbers"])
         return 200, {}, json.dumps({"RESULT": "OK", "time": "2024-03-01 12:00:00",
                                     "uuid": f"camp-{next(counter):05d}"})

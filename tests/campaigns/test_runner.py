@@ -4,11 +4,11 @@ skipping opted-out numbers, surviving a crash, and ending it."""
 import pytest
 from django_scopes import scopes_disabled
 
+from accounts.models import AuditEntry
 from campaigns import runner, services
 from campaigns.models import CampaignStatus, RecipientStatus, SkipReason
 from events.models import Event, EventType
-from messaging import sending
-from messaging.models import Message
+from messaging.models import Message, MessageStatus
 from optouts.services import opt_out
 from tests.campaigns.conftest import NUMBERS, recipients, reloaded
 
@@ -46,18 +46,15 @@ def test_opted_out_recipient_is_skipped_and_never_reaches_the_provider(
     assert reloaded(campaign).skipped == 1
 
 
-def test_recipient_who_opts_out_mid_campaign_is_not_sent_to(org, make_campaign, sends, run,
-                                                           monkeypatch):
+def test_recipient_who_opts_out_mid_campaign_is_not_sent_to(org, make_campaign, sends, run):
     # Rate 60/min: batches of 10. A STOP arrives while the first batch is sent.
     campaign = make_campaign(NUMBERS[:20], started=True, rate=60)
-    real_send = sending.send_message
 
-    def send_then_stop(**kwargs):
-        if kwargs["to"] == [NUMBERS[2]]:
+    def stop_meanwhile(to):
+        if to == NUMBERS[2]:
             opt_out(organization=org, number=NUMBERS[15], source="keyword", keyword="STOP")
-        return real_send(**kwargs)
 
-    monkeypatch.setattr("campaigns.runner.send_message", send_then_stop)
+    sends.before = stop_meanwhile
     run(campaign)
     assert NUMBERS[15] not in sends
     assert len(sends) == 19
@@ -73,63 +70,59 @@ def test_opt_out_between_the_check_and_the_send_is_refused_by_send_message(
     assert recipients(campaign)[0].skip_reason == SkipReason.OPTED_OUT
 
 
-def test_campaign_killed_mid_way_resumes_where_it_stopped(make_campaign, sends, run,
-                                                         monkeypatch):
-    campaign = make_campaign(NUMBERS[:30], started=True)
-    real_send = sending.send_message
-    calls = []
+def test_campaign_killed_mid_way_resumes_after_its_batch_and_sends_nobody_twice(
+        make_campaign, sends, run):
+    # Batches of 10; the worker dies on the 13th send, amid the second batch: its 10 sends
+    # were recorded SENDING, 2 of them sent. The resumed runner sends none of them again
+    # (their keys find them: reconciliation settles each with the provider) and goes on.
+    campaign = make_campaign(NUMBERS[:30], started=True, rate=60)
 
-    def crash_after_12(**kwargs):
-        calls.append(kwargs["to"])
-        if len(calls) == 13:
+    def crash_on_the_13th(to):
+        if len(sends) == 12:
             raise SystemExit("the worker was killed")
-        return real_send(**kwargs)
 
-    monkeypatch.setattr("campaigns.runner.send_message", crash_after_12)
+    sends.before = crash_on_the_13th
     with pytest.raises(SystemExit):
         run(campaign)
-    assert len(sends) == 12
-    monkeypatch.setattr("campaigns.runner.send_message", real_send)
+    assert sends == NUMBERS[:12]
+    sends.before = None
     run(campaign)
-    assert sorted(sends) == NUMBERS[:30]
+    assert sends == NUMBERS[:12] + NUMBERS[20:30]
     assert reloaded(campaign).status == CampaignStatus.FINISHED
+    with scopes_disabled():
+        in_doubt = Message.objects.filter(status=MessageStatus.SENDING)
+        assert sorted(m.destinations[0] for m in in_doubt) == NUMBERS[10:20]
+        assert Message.objects.count() == 30
 
 
-def test_send_recorded_before_a_crash_is_not_sent_again(make_campaign, sends, run,
-                                                       monkeypatch):
+def test_send_made_before_a_crash_is_not_sent_again(make_campaign, sends, run):
     campaign = make_campaign(NUMBERS[:3], started=True)
-    real_send = sending.send_message
 
-    def crash_after_the_send(**kwargs):
-        messages = real_send(**kwargs)
-        if kwargs["to"] == [NUMBERS[1]]:
+    def crash_after_the_second(to):
+        if to == NUMBERS[2]:
             raise SystemExit("killed before the outcome was written")
-        return messages
 
-    monkeypatch.setattr("campaigns.runner.send_message", crash_after_the_send)
+    sends.before = crash_after_the_second
     with pytest.raises(SystemExit):
         run(campaign)
-    monkeypatch.setattr("campaigns.runner.send_message", real_send)
+    sends.before = None
     run(campaign)
-    assert sends == NUMBERS[:3]
+    assert sends == NUMBERS[:2]
     second = recipients(campaign)[1]
     assert second.status == RecipientStatus.SENT and second.message_id is not None
     with scopes_disabled():
         assert Message.objects.filter(destinations=[NUMBERS[1]]).count() == 1
 
 
-def test_a_second_runner_while_one_holds_the_lock_sends_nothing(make_campaign, sends, run,
-                                                               monkeypatch):
+def test_a_second_runner_while_one_holds_the_lock_sends_nothing(make_campaign, sends, run):
     campaign = make_campaign(NUMBERS[:4], started=True)
-    real_send = sending.send_message
     outcomes = []
 
-    def second_runner_meanwhile(**kwargs):
+    def second_runner_meanwhile(to):
         if not outcomes:
             outcomes.append(runner.run_campaign(campaign=reloaded(campaign), seconds=5))
-        return real_send(**kwargs)
 
-    monkeypatch.setattr("campaigns.runner.send_message", second_runner_meanwhile)
+    sends.before = second_runner_meanwhile
     run(campaign)
     assert outcomes == ["another runner is sending this campaign"]
     assert sends == NUMBERS[:4]
@@ -142,17 +135,15 @@ def test_two_runners_claiming_at_once_send_each_recipient_once(make_campaign, se
     monkeypatch.setattr("campaigns.runner.job_lock", _always_acquired)
     first = runner._Runner(campaign, runner.Pacer(6000, lambda: 0.0, lambda s: None))
     second = runner._Runner(reloaded(campaign), runner.Pacer(6000, lambda: 0.0, lambda s: None))
-    real_send = sending.send_message
 
-    def interleave(**kwargs):
+    def interleave(to):
         # While the first sends its batch, the second claims and sends one of its own.
         if not interleave.busy:
             interleave.busy = True
             second.send_batch(None)
-        return real_send(**kwargs)
 
     interleave.busy = False
-    monkeypatch.setattr("campaigns.runner.send_message", interleave)
+    sends.before = interleave
     with scopes_disabled():
         while first.send_batch(None) or second.send_batch(None):
             pass
@@ -172,16 +163,14 @@ class _always_acquired:
 
 
 def test_paused_campaign_sends_nothing_more_after_the_batch_in_flight(
-        agent, make_campaign, sends, run, monkeypatch):
+        agent, make_campaign, sends, run):
     campaign = make_campaign(NUMBERS[:30], started=True, rate=60)  # batches of 10
-    real_send = sending.send_message
 
-    def pause_during_first_batch(**kwargs):
-        if kwargs["to"] == [NUMBERS[3]]:
+    def pause_during_first_batch(to):
+        if to == NUMBERS[3]:
             services.pause_campaign(campaign=reloaded(campaign), actor=agent.user)
-        return real_send(**kwargs)
 
-    monkeypatch.setattr("campaigns.runner.send_message", pause_during_first_batch)
+    sends.before = pause_during_first_batch
     outcome = run(campaign)
     assert sends == NUMBERS[:10]
     assert "not running" in outcome
@@ -191,17 +180,14 @@ def test_paused_campaign_sends_nothing_more_after_the_batch_in_flight(
     assert sends == NUMBERS[:30]
 
 
-def test_cancelled_campaign_stops_and_keeps_the_rest_pending(agent, make_campaign, sends, run,
-                                                            monkeypatch):
+def test_cancelled_campaign_stops_and_keeps_the_rest_pending(agent, make_campaign, sends, run):
     campaign = make_campaign(NUMBERS[:30], started=True, rate=60)
-    real_send = sending.send_message
 
-    def cancel_during_first_batch(**kwargs):
-        if kwargs["to"] == [NUMBERS[0]]:
+    def cancel_during_first_batch(to):
+        if to == NUMBERS[0]:
             services.cancel_campaign(campaign=reloaded(campaign), actor=agent.user)
-        return real_send(**kwargs)
 
-    monkeypatch.setattr("campaigns.runner.send_message", cancel_during_first_batch)
+    sends.before = cancel_during_first_batch
     run(campaign)
     assert sends == NUMBERS[:10]
     campaign = reloaded(campaign)
@@ -263,3 +249,13 @@ def test_cancelled_campaign_emits_campaign_finished_but_a_discarded_draft_does_n
         events = list(Event.objects.filter(type=EventType.CAMPAIGN_FINISHED))
     assert [(e.subject, e.payload["status"], e.payload["not_sent"]) for e in events] == [
         (f"campaign:{started.pk}", "cancelled", 2)]
+
+
+def test_each_batch_is_audited_once_naming_the_campaign(make_campaign, sends, run):
+    campaign = make_campaign(NUMBERS[:25], started=True, rate=60)  # batches of 10
+    run(campaign)
+    with scopes_disabled():
+        entries = list(AuditEntry.objects.filter(action="message.sent").order_by("id"))
+    assert [(e.actor_label, e.target, e.detail["count"]) for e in entries] == [
+        (f"campaign {campaign.pk}", f"campaign {campaign.pk}: {n} recipients", n)
+        for n in (10, 10, 5)]
