@@ -240,7 +240,7 @@ class CampaignViewSet(OrganizationApiMixin, mixins.ListModelMixin, mixins.Retrie
         data = body.validated_data
         label = data.get("label")
         if label is not None:
-            audience = services.audience_of_label(label)
+            audience = services.audience_of_label(label, request.membership)
             if not audience.recipients:
                 raise CampaignConflict("No one-to-one conversation has this label: nobody "
                                        "to send to.")

@@ -73,11 +73,18 @@ def from_csv(content: bytes) -> Audience:
     except UnicodeDecodeError as error:
         raise ValidationError({"csv": "The file is not UTF-8 text: save it as CSV UTF-8."}
                               ) from error
+    text = text.replace("\x00", "")  # never in a number or a name; PostgreSQL refuses it
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = csv.reader(io.StringIO(text), dialect)
+    try:
+        return _read_csv(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as error:  # a field beyond the csv module's limit, a stray quote
+        raise ValidationError({"csv": f"The file cannot be read as CSV: {error}."}) from error
+
+
+def _read_csv(rows) -> Audience:
     header = next(rows, None)
     number_at = _column(header or [], NUMBER_COLUMNS)
     if number_at is None:
@@ -93,11 +100,14 @@ def from_csv(content: bytes) -> Audience:
     return audience
 
 
-def from_label(label: Label) -> Audience:
-    """The other party of each one-to-one conversation with `label` (in the current
-    scope), oldest conversation first; group conversations are left out."""
+def from_label(label: Label, membership) -> Audience:
+    """The other party of each one-to-one conversation with `label` that `membership` sees
+    (None: an API key, the whole organization), in the current scope, oldest conversation
+    first; group conversations are left out. Labels are the organization's, numbers are
+    not: a member never gets the customers of a number they are not allowed on."""
     audience = Audience()
-    participants = (Conversation.objects.filter(labels=label).exclude(participants__contains=",")
+    participants = (Conversation.objects.visible_to(membership).filter(labels=label)
+                    .exclude(participants__contains=",")
                     .order_by("id").values_list("participants", flat=True))
     for participant in participants:
         audience.add(participant)

@@ -52,7 +52,8 @@ class Campaign(models.Model):
                               related_name="+")
     # What the audience's parsing left out: [{"line": "...", "reason": "..."}], and how many
     # repeats of a number it dropped.
-    invalid_lines = models.JSONField(default=list, blank=True)
+    invalid_lines = models.JSONField(default=list, blank=True)  # the first 500 of them
+    invalid_count = models.PositiveIntegerField(default=0)
     duplicates_removed = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")

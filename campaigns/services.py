@@ -122,7 +122,8 @@ def create_campaign(*, organization: Organization, user: User | None, name: str,
             own_number=own, text=text, template=template, rate_per_minute=rate,
             audience_source=source,
             label=label if source == AudienceSource.LABEL else None,
-            invalid_lines=audience.invalid, duplicates_removed=audience.duplicates,
+            invalid_lines=audience.invalid, invalid_count=audience.invalid_count,
+            duplicates_removed=audience.duplicates,
             created_by=user, total=len(audience.recipients))
         if attachment is not None:
             campaign.attachment_type = attachment.content_type
@@ -165,9 +166,9 @@ def text_for(campaign: Campaign, recipient: CampaignRecipient) -> str:
                   number=recipient.number)
 
 
-def audience_of_label(label: Label) -> Audience:
+def audience_of_label(label: Label, membership) -> Audience:
     with organization_scope(label.organization):
-        return from_label(label)
+        return from_label(label, membership)
 
 
 def attachment_of(campaign: Campaign) -> Attachment | None:
@@ -239,7 +240,7 @@ def preview(*, campaign: Campaign, sample: int = 20) -> Preview:
     return Preview(
         total=campaign.total, will_get=will_get, opted_out=len(opted),
         opted_out_numbers=sorted(opted)[:sample], invalid=invalid,
-        invalid_count=len(invalid), duplicates_removed=campaign.duplicates_removed,
+        invalid_count=campaign.invalid_count, duplicates_removed=campaign.duplicates_removed,
         missing_values=missing, encoding=encoding, segments_per_message=per_message,
         total_segments=total_segments, already_done=campaign.total - len(recipients),
         notes=notes)

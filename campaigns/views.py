@@ -38,7 +38,7 @@ def campaign_list(request):
     return render(request, "campaigns/list.html", {"page": page})
 
 
-def _audience(form, files) -> tuple[audiences.Audience, Label | None]:
+def _audience(form, files, membership) -> tuple[audiences.Audience, Label | None]:
     source = form.cleaned_data["source"]
     if source == AudienceSource.CSV:
         upload = files.get("csv_file")
@@ -54,7 +54,7 @@ def _audience(form, files) -> tuple[audiences.Audience, Label | None]:
         label = Label.objects.filter(pk=form.cleaned_data["label"] or 0).first()
         if label is None:
             raise ValidationError({"label": "Choose a label."})
-        return audiences.from_label(label), label
+        return audiences.from_label(label, membership), label
     return audiences.from_pasted(form.cleaned_data["numbers"]), None
 
 
@@ -71,7 +71,7 @@ def new_campaign(request):
                         default_rate=services.default_rate(organization=request.organization))
     if request.method == "POST" and form.is_valid():
         try:
-            audience, label = _audience(form, request.FILES)
+            audience, label = _audience(form, request.FILES, request.membership)
             upload = request.FILES.get("attachment")
             attachment = check_attachment(upload.read()) if upload else None
             template = MessageTemplate.objects.filter(

@@ -25,7 +25,7 @@ from accounts.models import Organization
 from accounts.tenancy import organization_scope
 from charts.models import FailingDestination, FaxDay, FaxDestinationDay, MessageDay
 from faxes.models import Fax, FaxStatus
-from messaging.models import Direction, Message, MessagingNumber
+from messaging.models import Direction, Message, MessageStatus, MessagingNumber
 
 # The charts' window: today and the days before it.
 CHART_DAYS = 30
@@ -164,7 +164,10 @@ def recount_message_days(*, organization: Organization, days: Iterable[date]) ->
     with organization_scope(organization):
         for day in sorted(set(days)):
             start, end = day_bounds(day, organization.tzinfo)
+            # A scheduled message (cancelled ones stay SCHEDULED) has not gone out: its
+            # sent_at is the time it is meant to go.
             rows = (Message.objects.filter(sent_at__gte=start, sent_at__lt=end)
+                    .exclude(status=MessageStatus.SCHEDULED)
                     .values("conversation__own_number", "direction")
                     .annotate(n=Count("id")).order_by())
             counts: dict[int, dict[str, int]] = {}

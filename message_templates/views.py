@@ -119,7 +119,8 @@ def _attachment_of(template) -> dict | None:
 def picker_suggestions(request):
     """{"results": [{id, name, text, attachment}]}: the templates whose names contain
     `q` (any case), those starting with it first."""
-    query = " ".join(request.GET.get("q", "").split())[:60]
+    # Without NUL characters, which PostgreSQL refuses in a query.
+    query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:60]
     found = MessageTemplate.objects.filter(name__icontains=query).order_by("name", "id")
     found = sorted(found[:100], key=lambda t: not t.name.lower().startswith(query.lower()))
     return JsonResponse({"results": [

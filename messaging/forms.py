@@ -47,6 +47,8 @@ def resolve_recipient(entry: str) -> str:
     except ValueError as not_a_number:
         reason = str(not_a_number)
     name = " ".join(entry.split())
+    if "\x00" in name:  # never a name, and PostgreSQL refuses it in a query
+        raise ValueError(f"{entry!r} is not a number or a contact's name.")
     # Within the request's organization: the form runs in its scope.
     named = list(Contact.objects.filter(name__iexact=name).order_by("name", "id")
                  .prefetch_related("numbers")[:NAMED_IN_ERRORS + 1])

@@ -125,27 +125,33 @@ def send_due_messages(*, organization: Organization, now: datetime | None = None
                                           send_at__lte=now)
                    .select_related("organization", "sender_user", "conversation__own_number")
                    .order_by("send_at", "id")[:BATCH])
-    opted_out = opted_out_numbers(organization=organization,
-                                  numbers={n for m in due for n in m.destinations})
     handled = 0
     for message in due:
         try:
-            handled += _send_scheduled(message, now, opted_out)
+            handled += _send_scheduled(message, now)
         except Exception:  # noqa: BLE001 - one message must not keep the others waiting
             log.exception("scheduled message %s could not be sent", message.pk)
     return handled
 
 
-def _send_scheduled(message: Message, now: datetime, opted_out: set[str]) -> bool:
+def _send_scheduled(message: Message, now: datetime) -> bool:
     late = now - message.send_at
     if late > timedelta(minutes=settings.SCHEDULED_SEND_MAX_LATE_MINUTES):
         minutes = int(late.total_seconds() // 60)
         return _fail(message, now, f"Not sent: its time passed {minutes} minutes ago while "
                                    "the portal's jobs were stopped.")
+    # Read just before its claim: a STOP that came while earlier ones were sent counts.
+    opted_out = opted_out_numbers(organization=message.organization,
+                                  numbers=message.destinations)
     refused = [n for n in message.destinations if n in opted_out]
     if refused:
         return _fail(message, now, "Not sent: " + ", ".join(display_number(n) for n in refused)
                      + " opted out of this organization's messages.")
+    own = message.conversation.own_number
+    sender = message.sender_user
+    if sender is not None and not own.may_send(sender):
+        return _fail(message, now, f"Not sent: {sender.get_username()} may no longer send "
+                                   f"from {display_number(own.number)}.")
     try:
         attachment = stored_attachment(message)
     except ValidationError as error:
@@ -157,7 +163,6 @@ def _send_scheduled(message: Message, now: datetime, opted_out: set[str]) -> boo
             return False
         message.status, message.sent_at = MessageStatus.SENDING, now
         _touch(message)  # now it moves its conversation: preview and place in the inbox
-    own = message.conversation.own_number
     _hand_to_provider(message, own, attachment)
     audit(organization=message.organization, action="message.sent", actor=message.sender_user,
           actor_label="" if message.sender_user else "scheduled send",

@@ -23,8 +23,13 @@ def local_send_time(*, day: date, at: time, zone: tzinfo) -> datetime:
     `send_at` when that local time does not exist in `zone`."""
     wall = datetime.combine(day, at.replace(second=0, microsecond=0, tzinfo=None))
     first = wall.replace(tzinfo=zone, fold=0)
+    try:
+        round_trip = first.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+    except OverflowError:  # the first or the last day of the calendar, shifted out of it
+        raise ValidationError({"send_at": (
+            f"At most {MAX_SCHEDULE_DAYS} days ahead.")}) from None
     # A time in the gap of a spring-forward change does not survive a round trip to UTC.
-    if first.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None) != wall:
+    if round_trip != wall:
         raise ValidationError({"send_at": (
             f"{wall:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks go forward then. "
             "Choose another time.")})

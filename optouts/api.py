@@ -96,7 +96,8 @@ class OptOutViewSet(OrganizationApiMixin, PageContactsMixin, mixins.ListModelMix
     serializer_class = OptOutSerializer
     permission_classes = [OptOutAccess]
     lookup_field = "number"
-    lookup_value_regex = "[^/]+"
+    # E.164: anything else (a NUL character, which PostgreSQL refuses in a query) is a 404.
+    lookup_value_regex = r"\+[0-9]{1,15}"
     keyset_ordering = ("-created_at", "-id")
     query_serializers = {"list": OptOutFilterSerializer}
 

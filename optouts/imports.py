@@ -68,7 +68,10 @@ def read_opt_out_file(content: bytes) -> ReadFile:
     except UnicodeDecodeError:
         raise FileProblem("This file is not UTF-8 text: save it as CSV UTF-8 and upload it "
                           "again.") from None
-    rows = list(csv.reader(io.StringIO(text.replace("\x00", ""))))
+    try:
+        rows = list(csv.reader(io.StringIO(text.replace("\x00", ""))))
+    except csv.Error as error:  # a field beyond the csv module's limit, a stray quote
+        raise FileProblem(f"This file cannot be read as CSV: {error}.") from None
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise FileProblem("The file is empty.")

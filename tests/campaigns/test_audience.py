@@ -7,7 +7,8 @@ from django_scopes import scopes_disabled
 
 from accounts.tenancy import organization_scope
 from campaigns.audience import from_csv, from_label, from_pasted
-from tests.messaging.factories import ConversationFactory
+from tests.factories import UserFactory
+from tests.messaging.factories import ConversationFactory, MessagingNumberFactory
 from tests.messaging.team_factories import LabelFactory
 
 
@@ -59,5 +60,33 @@ def test_label_gives_the_other_party_of_one_to_one_conversations(org, number):
         with scopes_disabled():
             conversation.labels.set(labels)
     with organization_scope(org):
-        audience = from_label(label)
+        audience = from_label(label, None)
     assert [n for n, _ in audience.recipients] == ["+13105550142", "+18056421415"]
+
+
+def test_label_leaves_out_conversations_of_numbers_the_member_may_not_see(org, number, agent):
+    """Labels are the organization's, numbers are not: a member building a campaign from
+    a label gets only the customers of numbers they are allowed on."""
+    label = LabelFactory(organization=org, name="VIP")
+    kept_for_alice = MessagingNumberFactory(organization=org, number="+18056421499")
+    with scopes_disabled():
+        kept_for_alice.allowed_users.set([UserFactory()])
+    for own, participant in ((number, "+13105550142"), (kept_for_alice, "+12135550100")):
+        conversation = ConversationFactory(own_number=own, participants=participant)
+        with scopes_disabled():
+            conversation.labels.set([label])
+    with organization_scope(org):
+        theirs = from_label(label, agent)
+        everyone = from_label(label, None)
+    assert [n for n, _ in theirs.recipients] == ["+13105550142"]
+    assert [n for n, _ in everyone.recipients] == ["+13105550142", "+12135550100"]
+
+
+def test_csv_with_a_field_beyond_the_csv_limit_is_refused_not_a_crash():
+    with pytest.raises(ValidationError, match="cannot be read as CSV"):
+        from_csv(b"number,name\n2025550123," + b"x" * 200_000 + b"\n")
+
+
+def test_csv_nul_characters_are_left_out():
+    audience = from_csv(b"number,name\n310555\x000142,Ana\x00\n")
+    assert audience.recipients == [("+13105550142", "Ana")]

@@ -73,3 +73,8 @@ def test_preview_counts_segments_of_each_filled_text(org, agent, number, sms):
                       text="Dear {name}, flu shots are in.")
     preview = services.preview(campaign=campaign)
     assert (preview.segments_per_message, preview.total_segments) == (2, 3)
+
+
+def test_preview_counts_every_invalid_line_not_only_those_kept(make_campaign):
+    campaign = make_campaign(["+13105550142"] + [f"bad line {n}" for n in range(600)])
+    assert services.preview(campaign=campaign).invalid_count == 600

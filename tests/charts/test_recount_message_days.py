@@ -68,3 +68,11 @@ def test_another_organizations_messages_are_not_counted(org, other_org):
     recount_message_days(organization=org, days=[DAY])
     assert message_days(other_org) == {(DAY, MAIN): (0, 1)}  # the control
     assert message_days(org) == {}
+
+
+def test_scheduled_messages_are_not_counted_until_they_go(org, messages):
+    main, _ = messages
+    MessageFactory(conversation=main, direction=Direction.OUTBOUND, status="SCHEDULED",
+                   sent_at=NOON)
+    recount_message_days(organization=org, days=[DAY])
+    assert message_days(org)[(DAY, MAIN)] == (3, 2)

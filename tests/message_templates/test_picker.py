@@ -112,3 +112,13 @@ def test_the_reply_box_has_the_picker(agent_client, org, conversation):
     html = agent_client.get(reverse("conversation", args=[conversation.pk])).content.decode()
     assert "data-template-picker" in html and f'data-conversation="{conversation.pk}"' in html
     assert 'name="template"' in html
+
+
+def test_a_nul_character_in_the_search_finds_nothing_odd(agent_client, org):
+    assert agent_client.get(SUGGEST, {"q": "re\x00mi"}).status_code == 200
+
+
+def test_a_nul_character_in_the_recipient_is_no_contact(agent_client, org):
+    template = MessageTemplateFactory(organization=org, text="Hello {first_name}")
+    response = fill(agent_client, template, to="Ada\x00")
+    assert response.status_code in (200, 422)

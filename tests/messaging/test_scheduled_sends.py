@@ -19,6 +19,7 @@ from messaging.tasks import send_scheduled_messages
 from optouts.models import OptOutSource
 from optouts.services import OptedOut, opt_out
 from tests.clock import NOW
+from tests.factories import UserFactory
 from tests.messaging.provider import OTHER, OWN, accepted, answer, error, sent
 from tests.messaging.samples import PNG
 
@@ -145,8 +146,8 @@ def test_of_two_claims_on_one_due_message_one_wins(org, agent, number, accepting
     with scopes_disabled():
         read_by_first, read_by_second = (Message.objects.select_related(
             "organization", "sender_user", "conversation__own_number").get() for _ in "ab")
-    outcomes = [scheduling._send_scheduled(read_by_first, IN_AN_HOUR, set()),
-                scheduling._send_scheduled(read_by_second, IN_AN_HOUR, set())]
+    outcomes = [scheduling._send_scheduled(read_by_first, IN_AN_HOUR),
+                scheduling._send_scheduled(read_by_second, IN_AN_HOUR)]
     assert outcomes == [True, False]
     assert len(sent(accepting, "sendSMS")) == 1
 
@@ -179,6 +180,18 @@ def test_a_recipient_who_opted_out_meanwhile_fails_it_and_nothing_is_sent(
     send_scheduled_messages()
     assert reloaded(message).status == MessageStatus.FAILED
     assert "opted out" in reloaded(message).status_reason
+    assert sent(provider, "sendSMS") == []
+
+
+def test_a_member_no_longer_allowed_on_the_number_has_their_send_failed(
+        org, agent, number, provider, clock):
+    message = schedule(org, agent)
+    with scopes_disabled():
+        number.allowed_users.set([UserFactory()])
+    clock.move_to(IN_AN_HOUR, tick=False)
+    send_scheduled_messages()
+    assert reloaded(message).status == MessageStatus.FAILED
+    assert "may no longer send" in reloaded(message).status_reason
     assert sent(provider, "sendSMS") == []
 
 
@@ -289,7 +302,7 @@ def test_a_claim_after_the_cancel_sends_nothing(org, agent, number, provider, cl
         read_by_job = Message.objects.select_related(
             "organization", "sender_user", "conversation__own_number").get()
     scheduling.cancel_scheduled(message=message, user=agent.user)
-    assert scheduling._send_scheduled(read_by_job, IN_AN_HOUR, set()) is False
+    assert scheduling._send_scheduled(read_by_job, IN_AN_HOUR) is False
     assert sent(provider, "sendSMS") == []
 
 

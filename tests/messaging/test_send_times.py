@@ -57,3 +57,8 @@ def test_a_naive_time_is_refused():
 def test_a_time_to_come_within_the_horizon_is_taken():
     later = NOW + timedelta(minutes=1)
     assert check_send_time(later, now=NOW) == later
+
+
+def test_the_last_day_of_the_calendar_is_refused_not_a_crash():
+    with pytest.raises(ValidationError, match="days ahead"):
+        local_send_time(day=date(9999, 12, 31), at=time(23, 0), zone=NEW_YORK)

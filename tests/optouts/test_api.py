@@ -58,6 +58,11 @@ def test_one_number_reads_its_opt_out_or_404(reader, org):
     assert missing.json()["error"]["code"] == "not_found"
 
 
+def test_a_path_that_is_no_number_is_404(reader):
+    assert reader.get("/api/v1/opt-outs/%00/").status_code == 404
+    assert reader.get("/api/v1/opt-outs/stop/").status_code == 404
+
+
 def test_adding_opts_the_number_out_with_source_api(api, org):
     response = post(api, {"number": NUMBER, "note": "Asked by e-mail"})
     assert response.status_code == 201

@@ -90,6 +90,12 @@ def test_a_file_without_numbers_is_refused_with_the_reason(owner_client):
     assert "no phone number" in response.context["form"].errors["file"][0]
 
 
+def test_a_field_beyond_the_csv_limit_is_refused_with_the_reason(owner_client):
+    response = upload(owner_client, "number,note\n3105550199," + "x" * 200_000 + "\n")
+    assert response.status_code == 400
+    assert "cannot be read as CSV" in response.context["form"].errors["file"][0]
+
+
 def test_a_file_that_is_not_utf8_is_refused(owner_client):
     response = owner_client.post(reverse("opt_out_import"), {
         "file": SimpleUploadedFile("l.csv", "3105550199,Zoë\n".encode("utf-16"))})
