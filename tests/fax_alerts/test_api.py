@@ -122,6 +122,6 @@ def test_an_admin_changes_and_deletes_a_rule(org, admin_client_):
 
 
 @pytest.mark.parametrize("client", ["api", "agent_client"])
-def test_keys_and_agents_may_not_manage_rules(client, request):
+def test_keys_and_agents_may_not_manage_rules(db, client, request):
     response = post(request.getfixturevalue(client), RULES, {"kind": "failed"})
     assert response.status_code == 403

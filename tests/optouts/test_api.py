@@ -109,7 +109,7 @@ def test_a_send_only_key_may_not_read_it(sender_only):
 
 
 @pytest.mark.parametrize("member", ["agent_client", "viewer_client"])
-def test_agents_and_viewers_read_but_may_not_change_it(request, member):
+def test_agents_and_viewers_read_but_may_not_change_it(db, request, member):
     client = request.getfixturevalue(member)
     assert client.get("/api/v1/opt-outs/").status_code == 200
     assert post(client, {"number": NUMBER}).status_code == 403

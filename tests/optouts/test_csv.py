@@ -119,7 +119,7 @@ def test_a_confirmation_from_another_organization_is_refused(owner_client, outsi
 
 
 @pytest.mark.parametrize("member", ["agent_client", "viewer_client"])
-def test_agents_and_viewers_may_not_import(request, member):
+def test_agents_and_viewers_may_not_import(db, request, member):
     client = request.getfixturevalue(member)
     assert upload(client, "3105550199\n").status_code == 403
 
