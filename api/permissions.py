@@ -32,3 +32,31 @@ class OrganizationAccess(BasePermission):
             self.message = f"This needs the {role.label} role or higher."
             return False
         return True
+
+
+class AdminsManage(OrganizationAccess):
+    """OrganizationAccess, and changes by members signed in only as owners or admins. A key
+    changes them with the send scope when `key_refusal` is empty; otherwise it only reads,
+    told `key_refusal`. `member_refusal` is what a member below admin is told."""
+
+    member_refusal = "Only owners and admins change this."
+    key_refusal = ""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if request.method in SAFE_METHODS or self.anyone_may(request, view):
+            return True
+        if request_key(request) is not None:
+            if self.key_refusal:
+                self.message = self.key_refusal
+                return False
+            return True
+        if not request.membership.allows(Role.ADMIN):
+            self.message = self.member_refusal
+            return False
+        return True
+
+    def anyone_may(self, request, view) -> bool:
+        """A change every member with the send role may make (an action of a viewset)."""
+        return False

@@ -14,13 +14,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from accounts.models import Role
 from api.authentication import actor_of, request_key
 from api.fields import HAS_TEXT, StringField, WholeNumberField
-from api.permissions import OrganizationAccess
+from api.permissions import AdminsManage, OrganizationAccess
 from api.schema import ID_PARAMETER
 from api.serializers import BodySerializer
 from api.views import OrganizationApiMixin
@@ -204,21 +202,11 @@ class RuleChangeSerializer(RuleBodySerializer):
     kind = serializers.ChoiceField(choices=RuleKind.choices, required=False)
 
 
-class RuleAccess(OrganizationAccess):
+class RuleAccess(AdminsManage):
     """Every key and member reads the rules; owners and admins, signed in, manage them."""
 
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        if request.method in SAFE_METHODS:
-            return True
-        if request_key(request) is not None:
-            self.message = "Alert rules are managed by owners and admins; an API key reads them."
-            return False
-        if not request.membership.allows(Role.ADMIN):
-            self.message = "Only owners and admins manage alert rules."
-            return False
-        return True
+    member_refusal = "Only owners and admins manage alert rules."
+    key_refusal = "Alert rules are managed by owners and admins; an API key reads them."
 
 
 @extend_schema_view(

@@ -20,10 +20,8 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from accounts.models import Role
 from api.authentication import actor_of, request_key
 from api.errors import UnknownObject, error_body
 from api.fields import (
@@ -36,7 +34,7 @@ from api.fields import (
     WholeNumberField,
     schema_pattern,
 )
-from api.permissions import OrganizationAccess
+from api.permissions import AdminsManage
 from api.schema import ID_PARAMETER, ErrorSerializer
 from api.serializers import BodySerializer
 from api.views import OrganizationApiMixin
@@ -176,20 +174,14 @@ class NameTakenConflict(exceptions.APIException):
     default_detail = "There is already a template with this name."
 
 
-class TemplateAccess(OrganizationAccess):
+class TemplateAccess(AdminsManage):
     """Keys by scope (read, or send for changes and render); signed-in members read as
     viewers, render as agents and change templates as owners and admins."""
 
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        if (request.method in SAFE_METHODS or request_key(request) is not None
-                or getattr(view, "action", None) == "render"):
-            return True
-        if not request.membership.allows(Role.ADMIN):
-            self.message = "Only owners and admins manage templates."
-            return False
-        return True
+    member_refusal = "Only owners and admins manage templates."
+
+    def anyone_may(self, request, view) -> bool:
+        return getattr(view, "action", None) == "render"
 
 
 NAME_TAKEN = {409: OpenApiResponse(ErrorSerializer, description=(

@@ -9,14 +9,13 @@ themselves go through messaging.team, like the pages', with the same checks and 
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from accounts.models import Role, User
+from accounts.models import User
 from api.authentication import actor_of, request_key
 from api.errors import UnknownObject
 from api.fields import HAS_TEXT, LARGEST_ID, StringField, WholeNumberField
-from api.permissions import OrganizationAccess
+from api.permissions import AdminsManage
 from api.schema import ID_PARAMETER
 from api.serializers import BodySerializer, InputSerializer
 from api.views import OrganizationApiMixin
@@ -165,22 +164,12 @@ class LabelChangeSerializer(BodySerializer):
     colour = serializers.ChoiceField(choices=LabelColour.choices, required=False)
 
 
-class LabelAccess(OrganizationAccess):
+class LabelAccess(AdminsManage):
     """Every key and member reads labels (as anything else, with the read scope); owners
     and admins manage them, signed in: an API key only reads them."""
 
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        if request.method in SAFE_METHODS:
-            return True
-        if request_key(request) is not None:
-            self.message = "Labels are managed by owners and admins; an API key reads them."
-            return False
-        if not request.membership.allows(Role.ADMIN):
-            self.message = "Only owners and admins manage labels."
-            return False
-        return True
+    member_refusal = "Only owners and admins manage labels."
+    key_refusal = "Labels are managed by owners and admins; an API key reads them."
 
 
 @extend_schema_view(

@@ -8,13 +8,11 @@ contact.opted_out and contact.opted_in events, with source `api`.
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from accounts.models import Role
-from api.authentication import actor_of, request_key
+from api.authentication import actor_of
 from api.fields import E164_US, StringField
-from api.permissions import OrganizationAccess
+from api.permissions import AdminsManage
 from api.serializers import BodySerializer, InputSerializer
 from api.views import OrganizationApiMixin
 from common.addresses import client_ip
@@ -58,19 +56,11 @@ class OptOutFilterSerializer(InputSerializer):
                                    "opt out.")
 
 
-class OptOutAccess(OrganizationAccess):
+class OptOutAccess(AdminsManage):
     """The read scope reads the list, the send scope changes it; a member signed in reads
     it as a viewer and changes it as an owner or an admin."""
 
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        if request.method in SAFE_METHODS or request_key(request) is not None:
-            return True
-        if not request.membership.allows(Role.ADMIN):
-            self.message = "Only owners and admins change the opt-out list."
-            return False
-        return True
+    member_refusal = "Only owners and admins change the opt-out list."
 
 
 @extend_schema_view(
