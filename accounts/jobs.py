@@ -3,7 +3,7 @@ each with its own time budget for provider calls, and recording each run (`JobSt
 operations page, the jobs API and "run now" read it)."""
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -17,7 +17,7 @@ from accounts.tenancy import organization_scope
 from axion.errors import AxionError
 from axion.wording import describe_provider_error
 from common import logs, outbound
-from common.locks import job_lock
+from common.locks import job_lock, run_in_rounds
 from common.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -43,20 +43,44 @@ def organization_work(job_name: str, organization: Organization) -> Iterator[boo
             _record(organization, job_name, last_skipped_at=timezone.now())
             yield False
             return
-        token = logs.organization_id.set(organization.pk)
-        started_at = timezone.now()
-        _record(organization, job_name, running_since=started_at, last_started_at=started_at,
-                queued_at=None)
-        try:
-            with outbound.time_budget(settings.AXION_ORGANIZATION_BUDGET_SECONDS):
-                yield True
-        except Exception as error:
-            _finish(organization, job_name, started_at, error=error)
-            raise
-        else:
-            _finish(organization, job_name, started_at)
-        finally:
-            logs.organization_id.reset(token)
+        with _recorded_run(job_name, organization):
+            yield True
+
+
+def organization_work_in_rounds(job_name: str, organization: Organization,
+                                work: Callable[[Organization], int]) -> int | None:
+    """`work(organization)` as `organization_work` runs a block, for work that more of may
+    arrive while it runs (webhook events, deliveries): a run that finds the lock held asks
+    the holder for another round (common.locks.run_in_rounds) and returns None; the holder
+    runs `work` again, each round recorded as a run, and returns the sum of the rounds."""
+    def one_round() -> int:
+        with _recorded_run(job_name, organization):
+            return work(organization)
+
+    total = run_in_rounds(lock_name(job_name, organization.pk), one_round)
+    if total is None:
+        _record(organization, job_name, last_skipped_at=timezone.now())
+    return total
+
+
+@contextmanager
+def _recorded_run(job_name: str, organization: Organization) -> Iterator[None]:
+    """A run that holds the organization's lock of the job: recorded, under the time budget,
+    its log lines tagged."""
+    token = logs.organization_id.set(organization.pk)
+    started_at = timezone.now()
+    _record(organization, job_name, running_since=started_at, last_started_at=started_at,
+            queued_at=None)
+    try:
+        with outbound.time_budget(settings.AXION_ORGANIZATION_BUDGET_SECONDS):
+            yield
+    except Exception as error:
+        _finish(organization, job_name, started_at, error=error)
+        raise
+    else:
+        _finish(organization, job_name, started_at)
+    finally:
+        logs.organization_id.reset(token)
 
 
 def describe_job_error(error: Exception) -> str:

@@ -1,8 +1,16 @@
-"""`job_lock(name)`: run a block in at most one process at a time, or skip it."""
+"""Named locks held in the database, for jobs that must not overlap:
+
+- `job_lock(name)`: run a block in at most one process at a time, or skip it;
+- `run_in_rounds(name, work)`: the same for work that more of may arrive while it runs
+  (stored webhook events, due deliveries): a process that finds the lock held asks the
+  holder for another round instead of just skipping, so nothing that arrived waits for the
+  next periodic run.
+"""
 
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -13,19 +21,79 @@ from common.models import JobLock
 
 
 @contextmanager
-def job_lock(name: str, *, ttl_seconds: int = 600):
+def job_lock(name: str, *, ttl_seconds: int = 600,
+             when_asked: Callable[[], object] | None = None):
     """Yield True when this process holds the lock `name`, False when another one does.
 
     The lock expires after `ttl_seconds` (set it above the job's timeout), so a crashed
-    holder does not block the job for ever.
+    holder does not block the job for ever. A block that holds a lock `run_in_rounds` also
+    takes cannot go round again: `when_asked` is called after the lock is let go if a
+    `run_in_rounds` found it held meanwhile (enqueue the job, for instance).
     """
-    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    holder = _new_holder()
     acquired = _acquire(name, holder, ttl_seconds)
     try:
         yield acquired
     finally:
-        if acquired:
+        if acquired and not _release_unless_asked(name, holder):
             JobLock.objects.filter(name=name, holder=holder).delete()
+            if when_asked is not None:
+                when_asked()
+
+
+def run_in_rounds(name: str, work: Callable[[], int], *, ttl_seconds: int = 600) -> int | None:
+    """Run `work()` holding the lock `name`, and again as long as another process asked for
+    one more round meanwhile; the sum of its results, or None when another process holds the
+    lock (it has been asked for another round).
+
+    Why rounds: the holder may have read its last batch just before new work was stored,
+    and be about to let go when the process woken for that work finds the lock held. The
+    holder lets go only if nobody asked, in one statement; a newcomer asks in one statement
+    on the holder's row. Whichever the database runs first, the other sees it: the holder
+    goes round again, or the newcomer finds no lock and takes it.
+    """
+    holder = _new_holder()
+    while not _acquire(name, holder, ttl_seconds):
+        if JobLock.objects.filter(name=name).update(again=True):
+            return None
+        # Let go between our try and our question: try again.
+    total = 0
+    try:
+        while True:
+            total += work()
+            if _release_unless_asked(name, holder):
+                return total
+            still_held = JobLock.objects.filter(name=name, holder=holder).update(
+                again=False, expires_at=timezone.now() + timedelta(seconds=ttl_seconds))
+            if not still_held:
+                return total  # expired and taken over: the new holder goes on
+    except BaseException:
+        JobLock.objects.filter(name=name, holder=holder).delete()
+        raise
+
+
+def take_lock(name: str, *, ttl_seconds: int) -> bool:
+    """Take the lock `name` beyond a block (a marker held until `drop_lock` or its expiry):
+    whether it was free."""
+    return _acquire(name, _new_holder(), ttl_seconds)
+
+
+def lock_is_held(name: str) -> bool:
+    return JobLock.objects.filter(name=name, expires_at__gt=timezone.now()).exists()
+
+
+def drop_lock(name: str) -> None:
+    JobLock.objects.filter(name=name).delete()
+
+
+def _new_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _release_unless_asked(name: str, holder: str) -> bool:
+    """Delete the lock unless another round was asked for: whether it was deleted."""
+    deleted, _ = JobLock.objects.filter(name=name, holder=holder, again=False).delete()
+    return bool(deleted)
 
 
 def _acquire(name: str, holder: str, ttl_seconds: int) -> bool:

@@ -14,6 +14,9 @@ class JobLock(models.Model):
     holder = models.CharField(max_length=200)
     acquired_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+    # Another process asked the holder for one more round of its work before it lets go
+    # (common.locks.run_in_rounds).
+    again = models.BooleanField(default=False)
 
     def __str__(self):
         return self.name

@@ -10,15 +10,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.jobs import for_each_organization, organization_work
+from accounts.jobs import for_each_organization, organization_work, organization_work_in_rounds
 from accounts.models import Connection, Organization
 from common.locks import job_lock
+from common.wakeups import woken
 from messaging import media as media_archive
 from messaging.models import EventState, WebhookEvent
 from messaging.scheduling import due_organizations, send_due_messages
 from messaging.sending import reconcile_unknown_sends
 from messaging.sync import sync_organization_messages
-from messaging.webhooks import RETRY_LIMIT, pending_organizations, process_organization_events
+from messaging.webhooks import (
+    PROCESSING_JOB,
+    RETRY_LIMIT,
+    pending_organizations,
+    process_organization_events,
+)
 from operations.ledger import count_arrivals
 
 log = logging.getLogger(__name__)
@@ -31,17 +37,17 @@ PRUNE_BATCH = 1000
 def process_webhook_events(organization_id: int | None = None) -> str:
     """Process stored webhook events that are pending or failed earlier, in batches,
     after counting the events stored since the last run into the ledger."""
+    woken(PROCESSING_JOB)  # before looking: events stored from now on wake another run
     count_arrivals()
     ids = pending_organizations()
     if organization_id is not None:
         ids = [i for i in ids if i == organization_id]
     processed = 0
     for organization in Organization.objects.filter(pk__in=ids).order_by("pk"):
-        # One processor per organization at a time; another run finds the lock and leaves
-        # the events to the one that holds it.
-        with organization_work("process_webhook_events", organization) as ok:
-            if ok:
-                processed += process_organization_events(organization)
+        # One processor per organization at a time; another run finds the lock and asks
+        # the one that holds it for another round, which sees the events it came for.
+        processed += organization_work_in_rounds(
+            PROCESSING_JOB, organization, process_organization_events) or 0
     return f"{processed} events processed"
 
 

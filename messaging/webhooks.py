@@ -10,7 +10,6 @@ import functools
 import hmac
 import json
 import logging
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -30,6 +29,7 @@ from axion.errors import AxionError
 from axion.sms import SmsMessage
 from common.addresses import client_ip
 from common.ratelimit import over_limit
+from common.wakeups import wake
 from messaging.events import NEW_SMS, Event, InvalidEvent, check_event, parse_event
 from messaging.ingest import (
     IncomingMessage,
@@ -194,34 +194,17 @@ def receive_webhook(request, secret):
     return HttpResponse(b'{"status": "accepted"}', content_type="application/json")
 
 
-class _Throttle:
-    """True at most once per `seconds` in this process (wall clock, which tests move)."""
-
-    def __init__(self, seconds: float):
-        self.seconds, self.last, self.lock = seconds, float("-inf"), threading.Lock()
-
-    def ready(self) -> bool:
-        now = time.time()
-        with self.lock:
-            if now - self.last < self.seconds:
-                return False
-            self.last = now
-            return True
-
-
-# Per process, not through the cache: with Redis as the cache, a shared key would cost a
-# round trip on every event, and a job a second per process is still a handful of jobs.
-_kick_throttle = _Throttle(seconds=1)
+PROCESSING_JOB = "process_webhook_events"
 
 
 def kick_processing() -> None:
-    """Enqueue one processing job, at most once a second per process: a burst of events
-    shares a job, and a single event is still processed within seconds."""
+    """Enqueue the processing job once the stored events are committed, unless one woken
+    earlier has not started yet (common.wakeups): a burst of events shares a job, and no
+    event waits for the periodic run."""
     try:
-        if _kick_throttle.ready():
-            async_task("messaging.tasks.process_webhook_events",
-                       task_name="process_webhook_events")
-    except Exception as error:  # noqa: BLE001 - any broker or cache failure
+        wake(PROCESSING_JOB, lambda: async_task("messaging.tasks.process_webhook_events",
+                                                task_name=PROCESSING_JOB))
+    except Exception as error:  # noqa: BLE001 - any broker or database failure
         # The event is stored: the periodic run processes it. The sender still gets its 200.
         log.warning("could not enqueue webhook processing: %s", type(error).__name__)
 

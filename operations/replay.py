@@ -12,6 +12,7 @@ nothing written, so replaying it changes nothing.
   pipeline itself processes them, with its lock, batches and retries.
 """
 
+import functools
 import json
 from datetime import date
 
@@ -26,11 +27,10 @@ from accounts.tenancy import organization_scope
 from common.locks import job_lock
 from common.redaction import redact
 from messaging.models import EventState, MessagingNumber, WebhookEvent
-from messaging.webhooks import RETRY_LIMIT, process_batch
+from messaging.webhooks import PROCESSING_JOB, RETRY_LIMIT, process_batch
 from operations import ledger
 from operations.models import ArrivalMark, WebhookDay
 
-PROCESSING_JOB = "process_webhook_events"
 # What a day's replay puts back to be processed: what did not come through.
 REPLAYED_BY_DAY = (EventState.REJECTED, EventState.FAILED)
 CHUNK = 500
@@ -76,7 +76,13 @@ def replay_event(*, organization: Organization, event: WebhookEvent, actor: User
     if event.state == EventState.INVALID:
         raise NotReplayable("This request was not a valid event when it came: there is "
                             "nothing to process.")
-    with job_lock(lock_name(PROCESSING_JOB, organization.pk)) as acquired:
+    # Events that came meanwhile found the lock held and asked for another round, which a
+    # replay does not run: the processing job is queued for them.
+    processing = functools.partial(
+        async_task, "messaging.tasks.process_webhook_events", organization_id=organization.pk,
+        task_name=PROCESSING_JOB)
+    with job_lock(lock_name(PROCESSING_JOB, organization.pk),
+                  when_asked=processing) as acquired:
         if not acquired:
             raise NotReplayable("The webhook processing job is running for this "
                                 "organization right now: replay the event again in a moment.")

@@ -218,6 +218,9 @@ SMS_SYNC_MINUTES = env.int("SMS_SYNC_MINUTES", default=2)
 SMS_SYNC_BACKFILL_DAYS = env.int("SMS_SYNC_BACKFILL_DAYS", default=30)
 SMS_SYNC_OVERLAP_MINUTES = env.int("SMS_SYNC_OVERLAP_MINUTES", default=10)
 WEBHOOK_PROCESS_MINUTES = env.int("WEBHOOK_PROCESS_MINUTES", default=1)
+# A woken job waits this long before it looks for work, and each process reads the wake-up
+# marker at most once in this time (common.wakeups). 0 (the tests): a read per arrival.
+JOB_WAKE_LEASE_SECONDS = env.float("JOB_WAKE_LEASE_SECONDS", default=0.1)
 MEDIA_ARCHIVE_MINUTES = env.int("MEDIA_ARCHIVE_MINUTES", default=10)
 WEBHOOK_PRUNE_MINUTES = env.int("WEBHOOK_PRUNE_MINUTES", default=60)
 TOKEN_RENEW_MINUTES = env.int("TOKEN_RENEW_MINUTES", default=24 * 60)

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Role
+from common import wakeups
 from tests.api.helpers import key_client, make_key
 from tests.clock import NOW
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
@@ -53,6 +54,15 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_wake_leases():
+    """What a process's reads of a wake-up marker cover (common.wakeups) is per process: no
+    test sees another's."""
+    wakeups.forget_leases()
+    yield
+    wakeups.forget_leases()
 
 
 @pytest.fixture(autouse=True)

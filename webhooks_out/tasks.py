@@ -7,12 +7,14 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from accounts.jobs import organization_work
+from accounts.jobs import organization_work_in_rounds
 from accounts.models import Organization
 from accounts.tenancy import organization_scope
 from common import logs
+from common.wakeups import woken
 from webhooks_out.delivery import deliver_organization
 from webhooks_out.models import UNFINISHED, Delivery
+from webhooks_out.queue import JOB
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,10 @@ def organizations_with_due_deliveries(now) -> list[int]:
 
 def deliver_webhooks(organization_id: int | None = None) -> str:
     """Deliver the due webhooks of every organization that has some (or of one), each
-    under its lock and time budget (accounts.jobs.organization_work): a run still busy
-    with an organization is not overlapped by the next one."""
+    under its lock and time budget (accounts.jobs.organization_work_in_rounds): a run still
+    busy with an organization is not overlapped by the next one, which asks it for another
+    round instead."""
+    woken(JOB)  # before looking: deliveries made from now on wake another run
     ids = organizations_with_due_deliveries(timezone.now())
     if organization_id is not None:
         ids = [i for i in ids if i == organization_id]
@@ -42,12 +46,12 @@ def deliver_webhooks(organization_id: int | None = None) -> str:
     token = logs.job_name.set("deliver_webhooks")
     try:
         for organization in Organization.objects.filter(pk__in=ids).order_by("pk"):
-            # Caught outside organization_work, which records the failed run for the
+            # Caught outside organization_work_in_rounds, which records the failed run for the
             # operations page before the exception comes here.
             try:
-                with organization_work("deliver_webhooks", organization) as acquired:
-                    if acquired:
-                        made += deliver_organization(organization=organization)
+                made += organization_work_in_rounds(
+                    JOB, organization,
+                    lambda organization: deliver_organization(organization=organization)) or 0
             except Exception:  # noqa: BLE001 - one organization must not stop the rest
                 log.exception("webhook delivery failed for organization %s", organization.pk)
                 failed += 1

@@ -44,6 +44,7 @@ class Portal:
             "DATABASE_URL": f"sqlite:///{folder / 'e2e.sqlite3'}",
             "MEDIA_ROOT": str(folder / "media"), "PORTAL_BASE_URL": self.url,
             "SECRET_KEY": "e2e-secret-key", "Q_SYNC": "false", "Q_WORKERS": "2",
+            "JOB_WAKE_LEASE_SECONDS": "0.1",  # the default, not the unit tests' 0
             "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_ACCESS_LOG": "",
             "LOG_LEVEL": "WARNING",
             # Outgoing webhooks' tests register an endpoint on a receiver of their own.

@@ -55,11 +55,6 @@ def test_inbound_message_appears_with_an_unread_badge(page, portal):
     page.goto("/messaging/")
     portal.manage("sandbox_inbound", "+18056421414", "--from", "+17075550142",
                   "--text", "Is parking available at the clinic?")
-    # Processed here rather than by the job cluster, and the page loaded again: in the whole
-    # browser suite, after the fax alerts' test, the inbox's live refresh did not bring the
-    # new conversation in (the message was stored; an open question, see the notes).
-    portal.manage("run_job", "process_webhook_events")
-    page.reload()
     row = page.locator(".conversation-row", has_text="(707) 555-0142")
     expect(row).to_contain_text("Is parking available", timeout=30_000)
     expect(row).to_contain_text("1 unread")

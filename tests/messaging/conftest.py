@@ -1,12 +1,11 @@
-"""Fixtures of the messaging tests: the clock stands still, the webhook kick starts afresh,
-a conversation, and a job queue whose worker is down. The recorded provider, the
+"""Fixtures of the messaging tests: the clock stands still, the cache is empty, a
+conversation, and a job queue whose worker is down. The recorded provider, the
 organization's SMS connection and number are tests/conftest.py's."""
 
 from datetime import timedelta
 
 import pytest
 
-from messaging import webhooks
 from tests.clock import NOW
 from tests.messaging.factories import ConversationFactory
 from tests.messaging.provider import OTHER
@@ -19,10 +18,8 @@ def clock(clock):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache(empty_cache, monkeypatch):
-    """The cache is empty (tests/conftest.py), and the webhook kick, throttled per process,
-    starts afresh: no test sees another's."""
-    monkeypatch.setattr(webhooks, "_kick_throttle", webhooks._Throttle(seconds=1))
+def empty_cache(empty_cache):
+    """The cache is empty (tests/conftest.py): no test sees another's."""
 
 
 @pytest.fixture

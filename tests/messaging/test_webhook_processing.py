@@ -301,6 +301,27 @@ def test_events_of_an_organization_being_processed_are_left_to_that_run(number, 
     assert states() == [EventState.PENDING]
 
 
+def test_an_event_posted_as_a_run_ends_its_last_batch_is_processed_by_that_run(
+        client, number, monkeypatch, confirmation_off):
+    """The run woken for the event finds the organization's lock held, and asks the holder,
+    which has read its last batch already, for another round."""
+    from messaging import tasks
+
+    posted = []
+
+    def last_batch_then_an_event(organization):
+        processed = webhooks.process_organization_events(organization)
+        if not posted:
+            posted.append(post(client, number, new_sms("in-2")).status_code)
+        return processed
+
+    monkeypatch.setattr(tasks, "process_organization_events", last_batch_then_an_event)
+    event(number, new_sms("in-1"))
+    assert process_webhook_events() == "2 events processed"
+    assert posted == [200]
+    assert [m.uuid for m in stored_messages()] == ["in-1", "in-2"]
+
+
 def test_invalid_events_are_never_processed(number, confirmation_off):
     WebhookEventFactory(number=number, body=b"{not json", state=EventState.INVALID)
     assert process_webhook_events() == "0 events processed"

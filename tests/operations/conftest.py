@@ -1,20 +1,12 @@
-"""Fixtures of the operations tests: the still clock and a fresh webhook kick."""
+"""Fixtures of the operations tests: the still clock, and a job queue whose worker is down."""
 
 import pytest
-
-from messaging import webhooks
 
 
 @pytest.fixture(autouse=True)
 def clock(clock):
     """Every operations test runs on the still clock of tests/conftest.py (at NOW)."""
     return clock
-
-
-@pytest.fixture(autouse=True)
-def fresh_kick(monkeypatch):
-    """The webhook kick, throttled per process, starts afresh in every test."""
-    monkeypatch.setattr(webhooks, "_kick_throttle", webhooks._Throttle(seconds=1))
 
 
 @pytest.fixture

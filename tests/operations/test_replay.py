@@ -112,6 +112,31 @@ def test_a_replay_while_processing_runs_is_refused(admin_client_, org, number, p
     assert len(provider.calls) == 0
 
 
+def test_an_event_that_comes_during_a_replay_is_processed_once_the_replay_ends(
+        admin_client_, client, number, provider, monkeypatch):
+    """The processing run woken for it finds the lock the replay holds and asks for another
+    round, which a replay does not run: the replay queues the processing job instead."""
+    from operations import replay as replays
+
+    event = WebhookEventFactory(number=number, payload=new_sms("in-4"),
+                                state=EventState.REJECTED)
+    answer(provider, "getSMS", messages_reply(message("in-4")))
+    answer(provider, "getSMS", messages_reply(message("in-5")))
+    real_batch = replays.process_batch
+
+    def batch_then_an_event(**kwargs):
+        real_batch(**kwargs)
+        client.post(number.webhook_path, json.dumps(new_sms("in-5")),
+                    content_type="application/json")
+        with scopes_disabled():
+            assert not Message.objects.filter(uuid="in-5").exists()  # left to the replay
+
+    monkeypatch.setattr(replays, "process_batch", batch_then_an_event)
+    replay(admin_client_, event)
+    with scopes_disabled():
+        assert sorted(Message.objects.values_list("uuid", flat=True)) == ["in-4", "in-5"]
+
+
 def test_a_replay_is_in_the_audit_log(admin_client_, processed, admin_member):
     replay(admin_client_, processed)
     with scopes_disabled():

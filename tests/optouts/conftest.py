@@ -2,7 +2,6 @@
 
 import pytest
 
-from messaging import webhooks
 from tests.messaging.provider import accepted, answer
 
 
@@ -15,9 +14,3 @@ def clock(clock):
 def takes_sends(provider):
     answer(provider, "sendSMS", accepted())
     return provider
-
-
-@pytest.fixture(autouse=True)
-def fresh_webhook_kick(monkeypatch):
-    """The webhook kick is throttled per process: each test starts afresh."""
-    monkeypatch.setattr(webhooks, "_kick_throttle", webhooks._Throttle(seconds=1))

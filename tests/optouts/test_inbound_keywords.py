@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 
 from messaging.ingest import IncomingMessage, record_messages
 from messaging.models import EventState, MessageStatus, WebhookEvent
-from messaging.tasks import process_webhook_events, sync_messages
+from messaging.tasks import sync_messages
 from optouts.models import InboundKeyword, KeywordReplies, OptOut, ReplyState
 from optouts.services import opted_out_numbers
 from optouts.tasks import send_keyword_reply, send_pending_keyword_replies
@@ -108,7 +108,6 @@ def webhook(client, number, takes_sends, django_capture_on_commit_callbacks):
     def post():
         with django_capture_on_commit_callbacks(execute=True):
             client.post(number.webhook_path, WEBHOOK_STOP, content_type="application/json")
-            process_webhook_events()  # in case the kick was throttled
     return post
 
 

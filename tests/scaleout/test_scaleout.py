@@ -99,6 +99,7 @@ def cluster(database, tmp_path_factory):
         "MEDIA_ROOT": str(folder / "media"), "LOG_LEVEL": "WARNING",
         "GUNICORN_ACCESS_LOG": "", "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4",
         "API_RATE": "", "WEBHOOK_CONFIRM_NEW_SMS": "true",
+        "JOB_WAKE_LEASE_SECONDS": "0.1",  # the default, not the unit tests' 0
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
 

@@ -1,5 +1,5 @@
 """The delivery job (django-q2, every minute) and the pruning of old deliveries: each
-organization under its lock and time budget (accounts.jobs.organization_work)."""
+organization under its lock and time budget (accounts.jobs.organization_work_in_rounds)."""
 
 from datetime import timedelta
 
@@ -46,6 +46,32 @@ def test_an_organization_whose_lock_is_held_is_left_to_that_run(org, provider):
         assert held
         deliver_webhooks()
     assert attempts() == []
+
+
+def test_an_event_made_as_a_run_ends_its_last_batch_is_delivered_by_that_run(
+        org, provider, monkeypatch, django_capture_on_commit_callbacks, kicks):
+    """The delivery run woken for the new event finds the organization's lock held and asks
+    the holder for another round."""
+    from webhooks_out import tasks
+
+    answer(provider)
+    EndpointFactory(organization=org, url=URL)
+    fax_event(org)
+    woken_run = []
+
+    def deliver_then_an_event(*, organization):
+        attempts_made = delivery_module.deliver_organization(organization=organization)
+        if not woken_run:
+            with django_capture_on_commit_callbacks(execute=True):
+                fax_event(org, fax_id=8)
+            assert len(kicks) == 1  # a run woken for it, which a worker starts now
+            woken_run.append(deliver_webhooks())
+        return attempts_made
+
+    monkeypatch.setattr(tasks, "deliver_organization", deliver_then_an_event)
+    assert deliver_webhooks() == "2 delivery attempts for 1 organizations, 0 failed"
+    assert woken_run == ["0 delivery attempts for 1 organizations, 0 failed"]
+    assert [d.state for d in deliveries()] == [DeliveryState.SUCCEEDED] * 2
 
 
 def test_one_organizations_failure_does_not_stop_the_others(org, other_org, provider,
