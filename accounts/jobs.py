@@ -48,16 +48,24 @@ def organization_work(job_name: str, organization: Organization) -> Iterator[boo
 
 
 def organization_work_in_rounds(job_name: str, organization: Organization,
-                                work: Callable[[Organization], int]) -> int | None:
+                                work: Callable[[Organization], int], *,
+                                requeue: Callable[[], object]) -> int | None:
     """`work(organization)` as `organization_work` runs a block, for work that more of may
     arrive while it runs (webhook events, deliveries): a run that finds the lock held asks
     the holder for another round (common.locks.run_in_rounds) and returns None; the holder
-    runs `work` again, each round recorded as a run, and returns the sum of the rounds."""
+    runs `work` again, each round recorded as a run, and returns the sum of the rounds.
+
+    The rounds share the organization's time budget, and none starts once it is spent: a
+    round asked for after that is left to a new run, which `requeue()` enqueues (so that
+    a busy organization does not keep one run past the job's timeout)."""
     def one_round() -> int:
         with _recorded_run(job_name, organization):
             return work(organization)
 
-    total = run_in_rounds(lock_name(job_name, organization.pk), one_round)
+    seconds = settings.AXION_ORGANIZATION_BUDGET_SECONDS
+    with outbound.time_budget(seconds):
+        total = run_in_rounds(lock_name(job_name, organization.pk), one_round,
+                              seconds=seconds, when_asked=requeue)
     if total is None:
         _record(organization, job_name, last_skipped_at=timezone.now())
     return total

@@ -16,7 +16,7 @@ class JobLock(models.Model):
     expires_at = models.DateTimeField()
     # Another process asked the holder for one more round of its work before it lets go
     # (common.locks.run_in_rounds).
-    again = models.BooleanField(default=False)
+    again = models.BooleanField(default=False, db_default=False)
 
     def __str__(self):
         return self.name

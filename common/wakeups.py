@@ -20,21 +20,29 @@ clear. So each process reads the marker at most once a lease (ten times a second
 once per request; only durations measured on one machine are compared, never two clocks.
 
 The marker expires after WAKE_SECONDS, so a queued job that was lost (its worker killed)
-does not keep later ones from being queued; the periodic run, which calls `woken` too,
-has done the work by then. Once the job runs, work stored meanwhile wakes another run,
-which finds the organization's lock held and asks the running one for another round
-(common.locks.run_in_rounds).
+does not keep later ones from being queued for longer; until then, and when the broker
+refuses a job, the periodic run (every minute, give or take django-q2's 30-second
+scheduler) is what processes the work. Once the job runs, work stored meanwhile wakes
+another run, which finds the organization's lock held and asks the running one for another
+round (common.locks.run_in_rounds).
+
+The lease must be the same in web and job processes (one setting): a web process that
+counted on a longer lease than the jobs wait would skip reads it needs.
 """
 
+import logging
 import threading
 from collections.abc import Callable
 from time import monotonic, sleep
 
 from django.conf import settings
 
-from common.locks import drop_lock, lock_is_held, take_lock
+from common.locks import drop_lock, extend_lock, lock_is_held, take_lock
 
 WAKE_SECONDS = 60
+ENQUEUE_SECONDS = 10  # above SQLite's busy timeout, which an enqueue on the ORM broker may wait
+
+log = logging.getLogger(__name__)
 
 # Per job name: until when (monotonic) this process's arrivals are covered by a read.
 _covered_until: dict[str, float] = {}
@@ -46,22 +54,29 @@ def _marker(job_name: str) -> str:
 
 
 def wake(job_name: str, enqueue: Callable[[], object]) -> bool:
-    """Call after work for `job_name` was committed: `enqueue()` the job unless a job woken
-    earlier has not looked yet (it will see the work). Whether it enqueued; an error of
+    """Call once work for `job_name` is committed (never inside the transaction that
+    stores it): `enqueue()` the job unless a job woken earlier has not looked yet (it will
+    see the work). Whether it enqueued; an error of
     `enqueue` (the broker is down) goes to the caller, and the next arrival tries again."""
     sent_at = monotonic()
     with _lock:
         if sent_at < _covered_until.get(job_name, float("-inf")):
             return False
     marker = _marker(job_name)
-    if lock_is_held(marker) or not take_lock(marker, ttl_seconds=WAKE_SECONDS):
+    # Taken for a few seconds first: if the enqueue fails and the marker cannot be dropped
+    # either (the database is busy too), it holds back later wake-ups only that long.
+    if lock_is_held(marker) or not take_lock(marker, ttl_seconds=ENQUEUE_SECONDS):
         _cover(job_name, sent_at)
         return False
     try:
         enqueue()
     except BaseException:
-        drop_lock(marker)
+        try:
+            drop_lock(marker)
+        except Exception:  # noqa: BLE001 - it expires in ENQUEUE_SECONDS
+            log.warning("could not drop the wake-up marker of %s", job_name)
         raise
+    extend_lock(marker, ttl_seconds=WAKE_SECONDS)
     _cover(job_name, sent_at)
     return True
 

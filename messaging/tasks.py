@@ -1,6 +1,7 @@
 """Jobs of the messaging app: webhook processing, sync, the media archive, the pruning
 of raw webhook bodies, and scheduled sends."""
 
+import functools
 import logging
 import time
 from datetime import timedelta
@@ -8,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django_q.tasks import async_task
 from django_scopes import scopes_disabled
 
 from accounts.jobs import for_each_organization, organization_work, organization_work_in_rounds
@@ -46,8 +48,14 @@ def process_webhook_events(organization_id: int | None = None) -> str:
     for organization in Organization.objects.filter(pk__in=ids).order_by("pk"):
         # One processor per organization at a time; another run finds the lock and asks
         # the one that holds it for another round, which sees the events it came for.
-        processed += organization_work_in_rounds(
-            PROCESSING_JOB, organization, process_organization_events) or 0
+        requeue = functools.partial(async_task, "messaging.tasks.process_webhook_events",
+                                    organization_id=organization.pk, task_name=PROCESSING_JOB)
+        try:
+            processed += organization_work_in_rounds(
+                PROCESSING_JOB, organization, process_organization_events,
+                requeue=requeue) or 0
+        except Exception:  # noqa: BLE001 - one organization must not stop the others
+            log.exception("webhook processing failed for organization %s", organization.pk)
     return f"{processed} events processed"
 
 

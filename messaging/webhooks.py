@@ -55,8 +55,9 @@ BATCH_SIZE = 200
 # Headers worth keeping for inspection; never cookies or credentials.
 KEPT_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_USER_AGENT", "HTTP_X_FORWARDED_FOR",
                 "HTTP_X_REQUEST_ID", "REMOTE_ADDR")
-# Each run tries a failed event once, and the periodic run comes every minute: an event
-# whose confirmation keeps failing is given up (state failed, kept) after about an hour.
+# Each run (and each of its rounds) tries a failed event once, and the periodic run comes
+# every minute: an event whose confirmation keeps failing is given up (state failed, kept)
+# after at most about an hour, sooner while new events keep waking runs.
 RETRY_LIMIT = 60
 # On SQLite, how long a webhook waits in all for another writer's lock (each try waits the
 # database's busy timeout): well inside gunicorn's request timeout.
@@ -198,9 +199,9 @@ PROCESSING_JOB = "process_webhook_events"
 
 
 def kick_processing() -> None:
-    """Enqueue the processing job once the stored events are committed, unless one woken
-    earlier has not started yet (common.wakeups): a burst of events shares a job, and no
-    event waits for the periodic run."""
+    """Call once the stored events are committed: enqueue the processing job unless one
+    woken earlier has not looked yet (common.wakeups). A burst of events shares a job, and
+    an event waits for the periodic run only when a job is lost or the broker is down."""
     try:
         wake(PROCESSING_JOB, lambda: async_task("messaging.tasks.process_webhook_events",
                                                 task_name=PROCESSING_JOB))

@@ -94,8 +94,9 @@ def run_now(*, organization: Organization, name: str, actor: User | None,
             ip: str | None = None, now: datetime | None = None) -> str:
     """Queue one run of the job for the organization, unless one runs now (its lock is
     held: RUNNING) or one was queued and has not started (ALREADY_QUEUED). Never two at
-    once: a run that starts while another holds the lock does nothing anyway. Raises
-    LookupError for a name that is no per-organization job."""
+    once: a run that starts while another holds the lock does nothing itself (a job that
+    runs in rounds asks the running one for another). Raises LookupError for a name that
+    is no per-organization job."""
     job = registry.job_named(name)
     if job is None:
         raise LookupError(name)

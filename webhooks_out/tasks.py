@@ -1,5 +1,6 @@
 """Jobs of outgoing webhooks: delivering due deliveries, and pruning old ones."""
 
+import functools
 import logging
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from common import logs
 from common.wakeups import woken
 from webhooks_out.delivery import deliver_organization
 from webhooks_out.models import UNFINISHED, Delivery
-from webhooks_out.queue import JOB
+from webhooks_out.queue import JOB, kick_delivery
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,9 @@ def deliver_webhooks(organization_id: int | None = None) -> str:
             try:
                 made += organization_work_in_rounds(
                     JOB, organization,
-                    lambda organization: deliver_organization(organization=organization)) or 0
+                    lambda organization: deliver_organization(organization=organization),
+                    requeue=functools.partial(kick_delivery, organization_id=organization.pk),
+                ) or 0
             except Exception:  # noqa: BLE001 - one organization must not stop the rest
                 log.exception("webhook delivery failed for organization %s", organization.pk)
                 failed += 1

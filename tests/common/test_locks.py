@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from common.locks import job_lock, run_in_rounds
+from common.locks import job_lock, run_in_rounds, take_lock
 from common.models import JobLock
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +83,69 @@ def test_a_block_nobody_asked_does_not_call_when_asked():
     with job_lock("process", when_asked=lambda: called.append(1)):
         pass
     assert called == []
+
+
+def test_no_round_starts_once_the_time_is_up_and_the_ask_is_handed_on(monkeypatch):
+    from common import locks
+
+    now = [0.0]
+    monkeypatch.setattr(locks, "monotonic", lambda: now[0])
+    rounds, handed_on = [], []
+
+    def work():
+        rounds.append(1)
+        run_in_rounds("process", lambda: 0)  # asked every round
+        now[0] += 30
+        return 1
+
+    total = run_in_rounds("process", work, seconds=60, when_asked=lambda: handed_on.append(1))
+    assert (total, len(rounds), handed_on) == (2, 2, [1])
+    assert not JobLock.objects.exists()
+
+
+def test_a_round_that_fails_after_an_ask_hands_the_ask_on():
+    handed_on = []
+
+    def work():
+        run_in_rounds("process", lambda: 0)
+        raise RuntimeError("provider down")
+
+    with pytest.raises(RuntimeError):
+        run_in_rounds("process", work, when_asked=lambda: handed_on.append(1))
+    assert handed_on == [1]
+    assert not JobLock.objects.exists()
+
+
+def test_a_round_that_fails_unasked_hands_nothing_on():
+    handed_on = []
+
+    def work():
+        raise RuntimeError("provider down")
+
+    with pytest.raises(RuntimeError):
+        run_in_rounds("process", work, when_asked=lambda: handed_on.append(1))
+    assert handed_on == []
+
+
+def test_a_holder_whose_lock_was_taken_over_goes_no_further_round(clock):
+    rounds = []
+
+    def work():
+        rounds.append(1)
+        clock.shift(timedelta(seconds=61))
+        assert take_lock("process", ttl_seconds=60)  # expired: another process took it
+        return 1
+
+    assert run_in_rounds("process", work, ttl_seconds=60) == 1
+    assert rounds == [1]
+    assert JobLock.objects.count() == 1  # the new holder's
+
+
+def test_a_failing_hand_on_is_logged_not_raised(caplog):
+    def broker_down():
+        raise ConnectionError("Connection refused.")
+
+    with job_lock("process", when_asked=broker_down):
+        run_in_rounds("process", lambda: 0)
+    assert "could not act on the ask for another round of process" in caplog.text
+    assert not JobLock.objects.exists()

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 
 from common import wakeups
-from common.wakeups import WAKE_SECONDS, wake, woken
+from common.locks import lock_is_held
+from common.wakeups import ENQUEUE_SECONDS, WAKE_SECONDS, wake, woken
 
 pytestmark = pytest.mark.django_db
 
@@ -99,12 +100,44 @@ def test_after_the_lease_a_wake_reads_the_marker_again(queue, settings, monotoni
     assert jobs == [JOB, JOB]
 
 
-def test_a_woken_job_waits_the_lease_before_it_looks(settings, monkeypatch):
+def test_a_woken_job_clears_the_marker_then_waits_the_lease(queue, settings, monkeypatch):
     settings.JOB_WAKE_LEASE_SECONDS = 0.1
+    jobs, enqueue = queue
+    wake(JOB, enqueue)
     waits = []
-    monkeypatch.setattr(wakeups, "sleep", waits.append)
+
+    def sleep(seconds):
+        assert not lock_is_held(f"wake:{JOB}")  # cleared first: the lease counts from it
+        waits.append(seconds)
+
+    monkeypatch.setattr(wakeups, "sleep", sleep)
     woken(JOB)
     assert waits == [0.1]
+
+
+def test_a_queued_job_holds_back_new_ones_for_a_minute_not_seconds(queue, clock):
+    jobs, enqueue = queue
+    wake(JOB, enqueue)
+    clock.shift(timedelta(seconds=ENQUEUE_SECONDS + 1))
+    wake(JOB, enqueue)
+    assert jobs == [JOB]
+
+
+def test_a_marker_that_could_not_be_dropped_expires_within_seconds(queue, clock,
+                                                                    monkeypatch):
+    jobs, enqueue = queue
+
+    def broker_down():
+        raise ConnectionError("Connection refused.")
+
+    def database_busy(name):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(wakeups, "drop_lock", database_busy)
+    with pytest.raises(ConnectionError):
+        wake(JOB, broker_down)
+    clock.shift(timedelta(seconds=ENQUEUE_SECONDS + 1))
+    assert wake(JOB, enqueue) is True
 
 
 def test_without_a_lease_a_woken_job_does_not_wait(settings, monkeypatch):

@@ -9,7 +9,7 @@ import responses
 from django_scopes import scopes_disabled
 from responses import matchers
 
-from common.locks import job_lock
+from common.locks import job_lock, lock_is_held, take_lock
 from common.models import JobLock
 from messaging import webhooks
 from messaging.models import Conversation, EventState, Media, Message, WebhookEvent
@@ -299,6 +299,42 @@ def test_events_of_an_organization_being_processed_are_left_to_that_run(number, 
         assert held
         process_webhook_events()
     assert states() == [EventState.PENDING]
+
+
+def test_a_run_clears_its_wake_up_before_it_looks_for_events(number, monkeypatch,
+                                                            confirmation_off):
+    from messaging import tasks
+
+    marker_when_looking = []
+
+    def looking():
+        marker_when_looking.append(lock_is_held("wake:process_webhook_events"))
+        return webhooks.pending_organizations()
+
+    take_lock("wake:process_webhook_events", ttl_seconds=60)
+    monkeypatch.setattr(tasks, "pending_organizations", looking)
+    process_webhook_events()
+    assert marker_when_looking == [False]
+
+
+def test_one_organizations_failure_does_not_stop_the_others_events(number, other_org,
+                                                                   monkeypatch,
+                                                                   confirmation_off):
+    from messaging import tasks
+
+    theirs = MessagingNumberFactory(organization=other_org, number="+13105550100")
+    event(number, new_sms("in-1"))
+    event(theirs, new_sms("in-2", number="+13105550100"))
+
+    def first_fails(organization):
+        if organization.pk == number.organization_id:
+            raise RuntimeError("database went away")
+        return webhooks.process_organization_events(organization)
+
+    monkeypatch.setattr(tasks, "process_organization_events", first_fails)
+    assert number.organization_id < other_org.pk  # the failing one comes first
+    assert process_webhook_events() == "1 events processed"
+    assert [m.uuid for m in stored_messages()] == ["in-2"]
 
 
 def test_an_event_posted_as_a_run_ends_its_last_batch_is_processed_by_that_run(
