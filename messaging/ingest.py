@@ -35,6 +35,7 @@ from messaging.models import (
     WebhookEvent,
 )
 from messaging.team import mark_changed
+from messaging.wakeup import kick_processing
 from optouts.inbound import act_on_keywords
 
 log = logging.getLogger(__name__)
@@ -305,12 +306,17 @@ def apply_waiting_events(*, organization: Organization, messages: list[Message])
     """Status updates that arrived before their message (webhooks are unordered), now that
     it is here: applied at once when webhooks are taken on trust; with
     WEBHOOK_CONFIRM_NEW_SMS, put back as pending for the webhook job to confirm with getSMS
-    like any other update. Returns how many were put back."""
+    like any other update, and the job is woken. Returns how many were put back."""
     by_uuid = {m.uuid: m for m in messages}
     waiting = WebhookEvent.objects.filter(state=EventState.WAITING,
                                           message_uuid__in=by_uuid).order_by("id")
     if settings.WEBHOOK_CONFIRM_NEW_SMS:
-        return waiting.update(state=EventState.PENDING, processed_at=None)
+        put_back = waiting.update(state=EventState.PENDING, processed_at=None)
+        if put_back:
+            # Woken once they are committed. In the processing job itself, the run's own
+            # last pass takes them, and the run it wakes asks it for one more round at most.
+            transaction.on_commit(kick_processing)
+        return put_back
     for event in waiting:
         apply_status(message=by_uuid[event.message_uuid],
                      status=parse_event(bytes(event.body)).status)

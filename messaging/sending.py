@@ -68,7 +68,7 @@ from messaging.models import (
 from messaging.send_times import check_send_time
 from messaging.services import sms_connection
 from messaging.team import mark_changed
-from messaging.webhooks import kick_processing, redact_message_events
+from messaging.webhooks import redact_message_events
 from optouts.services import OptedOut, opt_outs_of, refuse_opted_out
 
 MAX_TEXT_LENGTH = 1600
@@ -412,8 +412,8 @@ def _apply_send_results(organization: Organization,
                 setattr(message, name, value)
         mark_changed([m.conversation_id for m, _ in written], now)
         answered = [m for m, values in written if "uuid" in values]
-        if answered and apply_waiting_events(organization=organization, messages=answered):
-            kick_processing()
+        if answered:
+            apply_waiting_events(organization=organization, messages=answered)
     for message, values in alone:
         _apply_send_result(message, values)
 
@@ -570,8 +570,7 @@ def _apply_send_result(message: Message, values: dict) -> None:
         # An updatedSMS may have come before the provider's answer did; to be confirmed,
         # it is put back for the webhook job, which is started at once.
         with organization_scope(message.organization):
-            if apply_waiting_events(organization=message.organization, messages=[message]):
-                kick_processing()
+            apply_waiting_events(organization=message.organization, messages=[message])
 
 
 def _emit_send_status(message: Message, values: dict, previous_status: str,

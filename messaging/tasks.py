@@ -21,12 +21,8 @@ from messaging.models import EventState, WebhookEvent
 from messaging.scheduling import due_organizations, send_due_messages
 from messaging.sending import reconcile_unknown_sends
 from messaging.sync import sync_organization_messages
-from messaging.webhooks import (
-    PROCESSING_JOB,
-    RETRY_LIMIT,
-    pending_organizations,
-    process_organization_events,
-)
+from messaging.wakeup import PROCESSING_JOB
+from messaging.webhooks import RETRY_LIMIT, pending_organizations, process_organization_events
 from operations.ledger import count_arrivals
 
 log = logging.getLogger(__name__)

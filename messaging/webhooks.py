@@ -19,7 +19,6 @@ from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotFound, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django_q.tasks import async_task
 from django_scopes import scopes_disabled
 
 import axion
@@ -29,7 +28,6 @@ from axion.errors import AxionError
 from axion.sms import SmsMessage
 from common.addresses import client_ip
 from common.ratelimit import over_limit
-from common.wakeups import wake
 from messaging.events import NEW_SMS, Event, InvalidEvent, check_event, parse_event
 from messaging.ingest import (
     IncomingMessage,
@@ -46,6 +44,7 @@ from messaging.models import (
     secret_digest,
 )
 from messaging.services import sms_connection
+from messaging.wakeup import kick_processing
 from operations.ledger import UNKNOWN_TO_PROVIDER, count_transitions
 
 log = logging.getLogger(__name__)
@@ -193,21 +192,6 @@ def receive_webhook(request, secret):
                          number_id)
     kick_processing()
     return HttpResponse(b'{"status": "accepted"}', content_type="application/json")
-
-
-PROCESSING_JOB = "process_webhook_events"
-
-
-def kick_processing() -> None:
-    """Call once the stored events are committed: enqueue the processing job unless one
-    woken earlier has not looked yet (common.wakeups). A burst of events shares a job, and
-    an event waits for the periodic run only when a job is lost or the broker is down."""
-    try:
-        wake(PROCESSING_JOB, lambda: async_task("messaging.tasks.process_webhook_events",
-                                                task_name=PROCESSING_JOB))
-    except Exception as error:  # noqa: BLE001 - any broker or database failure
-        # The event is stored: the periodic run processes it. The sender still gets its 200.
-        log.warning("could not enqueue webhook processing: %s", type(error).__name__)
 
 
 def pending_organizations() -> list[int]:

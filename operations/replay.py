@@ -27,7 +27,8 @@ from accounts.tenancy import organization_scope
 from common.locks import job_lock
 from common.redaction import redact
 from messaging.models import EventState, MessagingNumber, WebhookEvent
-from messaging.webhooks import PROCESSING_JOB, RETRY_LIMIT, process_batch
+from messaging.wakeup import PROCESSING_JOB
+from messaging.webhooks import RETRY_LIMIT, process_batch
 from operations import ledger
 from operations.models import ArrivalMark, WebhookDay
 

@@ -143,10 +143,11 @@ def test_without_confirmation_updates_are_applied_as_they_come(queued, provider,
 
 
 def test_waiting_update_of_a_send_is_queued_for_confirmation_when_the_send_is_answered(
-        org, agent, number, provider, kicks):
+        org, agent, number, provider, kicks, django_capture_on_commit_callbacks):
     WebhookEventFactory(number=number, payload=updated_sms("out-0001"), state=EventState.WAITING)
     answer(provider, "sendSMS", accepted("out-0001"))
-    sending.send_message(organization=org, user=agent.user, own_number=OWN, to=[OTHER],
-                         text="Hi")
+    with django_capture_on_commit_callbacks(execute=True):  # woken once committed
+        sending.send_message(organization=org, user=agent.user, own_number=OWN, to=[OTHER],
+                             text="Hi")
     assert [e.state for e in events()] == [EventState.PENDING]
     assert [kwargs["task_name"] for _, kwargs in kicks] == ["process_webhook_events"]

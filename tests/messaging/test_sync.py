@@ -160,6 +160,26 @@ def test_waiting_update_is_put_back_for_confirmation_when_its_message_arrives_by
     assert (stored_messages()[0].status, event.state) == ("QUEUED", EventState.PENDING)
 
 
+def test_a_waiting_update_put_back_by_the_sync_wakes_the_processing_job(
+        provider, number, kicks, django_capture_on_commit_callbacks):
+    WebhookEventFactory(number=number, payload=updated_sms("out-1", status="SENT"),
+                        state=EventState.WAITING)
+    answer(provider, "getSMS", messages_reply(
+        message("out-1", src=OWN, dst=["+13105550100"], status="QUEUED", time=at(1))))
+    with django_capture_on_commit_callbacks(execute=True):
+        sync_messages()
+    assert [kwargs["task_name"] for _, kwargs in kicks] == ["process_webhook_events"]
+
+
+def test_a_sync_that_puts_nothing_back_wakes_nothing(provider, number, kicks,
+                                                     django_capture_on_commit_callbacks):
+    answer(provider, "getSMS", messages_reply(
+        message("out-1", src=OWN, dst=["+13105550100"], status="QUEUED", time=at(1))))
+    with django_capture_on_commit_callbacks(execute=True):
+        sync_messages()
+    assert kicks == []
+
+
 @pytest.mark.parametrize("webhook_first", [True, False], ids=["webhook-first", "sync-first"])
 def test_webhook_and_sync_of_one_message_make_one_row(provider, number, webhook_first):
     answer(provider, "getSMS", messages_reply(message("in-1", time=at(2))))

@@ -60,7 +60,7 @@ def test_broker_down_still_answers_200_and_keeps_the_event(client, number, monke
     def broker_down(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
 
-    monkeypatch.setattr("messaging.webhooks.async_task", broker_down)
+    monkeypatch.setattr("messaging.wakeup.async_task", broker_down)
     assert post(client, number).status_code == 200
     with scopes_disabled():
         assert WebhookEvent.objects.get().state == EventState.PENDING
@@ -71,9 +71,9 @@ def test_an_event_after_a_broker_failure_tries_to_wake_the_job_again(client, num
     def broker_down(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
 
-    monkeypatch.setattr("messaging.webhooks.async_task", broker_down)
+    monkeypatch.setattr("messaging.wakeup.async_task", broker_down)
     post(client, number, "in-0001")
-    monkeypatch.setattr("messaging.webhooks.async_task",
+    monkeypatch.setattr("messaging.wakeup.async_task",
                         lambda *args, **kwargs: kicks.append((args, kwargs)))
     post(client, number, "in-0002")
     assert len(kicks) == 1

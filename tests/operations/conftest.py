@@ -13,6 +13,6 @@ def clock(clock):
 def kicks(monkeypatch) -> list[tuple]:
     """The processing jobs the webhook view enqueued; none runs (the worker is down)."""
     calls = []
-    monkeypatch.setattr("messaging.webhooks.async_task",
+    monkeypatch.setattr("messaging.wakeup.async_task",
                         lambda *args, **kwargs: calls.append((args, kwargs)))
     return calls
