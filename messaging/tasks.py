@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django_q.tasks import async_task
 from django_scopes import scopes_disabled
 
 from accounts.jobs import for_each_organization, organization_work, organization_work_in_rounds
@@ -21,7 +20,7 @@ from messaging.models import EventState, WebhookEvent
 from messaging.scheduling import due_organizations, send_due_messages
 from messaging.sending import reconcile_unknown_sends
 from messaging.sync import sync_organization_messages
-from messaging.wakeup import PROCESSING_JOB
+from messaging.wakeup import PROCESSING_JOB, queue_processing
 from messaging.webhooks import RETRY_LIMIT, pending_organizations, process_organization_events
 from operations.ledger import count_arrivals
 
@@ -44,12 +43,10 @@ def process_webhook_events(organization_id: int | None = None) -> str:
     for organization in Organization.objects.filter(pk__in=ids).order_by("pk"):
         # One processor per organization at a time; another run finds the lock and asks
         # the one that holds it for another round, which sees the events it came for.
-        requeue = functools.partial(async_task, "messaging.tasks.process_webhook_events",
-                                    organization_id=organization.pk, task_name=PROCESSING_JOB)
         try:
             processed += organization_work_in_rounds(
                 PROCESSING_JOB, organization, process_organization_events,
-                requeue=requeue) or 0
+                requeue=functools.partial(queue_processing, organization.pk)) or 0
         except Exception:  # noqa: BLE001 - one organization must not stop the others
             log.exception("webhook processing failed for organization %s", organization.pk)
     return f"{processed} events processed"

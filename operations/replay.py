@@ -18,7 +18,6 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django_q.tasks import async_task
 
 from accounts.jobs import lock_name
 from accounts.models import Organization, User
@@ -27,7 +26,7 @@ from accounts.tenancy import organization_scope
 from common.locks import job_lock
 from common.redaction import redact
 from messaging.models import EventState, MessagingNumber, WebhookEvent
-from messaging.wakeup import PROCESSING_JOB
+from messaging.wakeup import PROCESSING_JOB, queue_processing
 from messaging.webhooks import RETRY_LIMIT, process_batch
 from operations import ledger
 from operations.models import ArrivalMark, WebhookDay
@@ -79,11 +78,8 @@ def replay_event(*, organization: Organization, event: WebhookEvent, actor: User
                             "nothing to process.")
     # Events that came meanwhile found the lock held and asked for another round, which a
     # replay does not run: the processing job is queued for them.
-    processing = functools.partial(
-        async_task, "messaging.tasks.process_webhook_events", organization_id=organization.pk,
-        task_name=PROCESSING_JOB)
     with job_lock(lock_name(PROCESSING_JOB, organization.pk),
-                  when_asked=processing) as acquired:
+                  when_asked=functools.partial(queue_processing, organization.pk)) as acquired:
         if not acquired:
             raise NotReplayable("The webhook processing job is running for this "
                                 "organization right now: replay the event again in a moment.")
@@ -121,8 +117,7 @@ def replay_day(*, organization: Organization, number: MessagingNumber, day: date
             put_back += len(chunk)
             after = chunk[-1].pk
     if put_back:
-        async_task("messaging.tasks.process_webhook_events", organization_id=organization.pk,
-                   task_name=f"{PROCESSING_JOB} (replay)")
+        queue_processing(organization.pk, task_name=f"{PROCESSING_JOB} (replay)")
     audit(organization=organization, action="webhook.day_replayed", actor=actor,
           target=f"{number.number} {day.isoformat()}", detail={"events": put_back}, ip=ip)
     return put_back

@@ -175,7 +175,7 @@ def test_a_days_replay_leaves_processed_events_alone(admin_client_, processed, n
 
 def test_replaying_a_day_again_while_its_events_wait_finds_none(admin_client_, number,
                                                                 monkeypatch):
-    monkeypatch.setattr("operations.replay.async_task", lambda *args, **kwargs: None)
+    monkeypatch.setattr("messaging.wakeup.async_task", lambda *args, **kwargs: None)
     WebhookEventFactory(number=number, payload=new_sms("in-6"), received_at=NOW,
                         state=EventState.REJECTED)
     assert "1 event put back" in replay_day(admin_client_, number).content.decode()
